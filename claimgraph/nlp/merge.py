@@ -1,0 +1,39 @@
+"""Merging rule and tagger attributions: one attribution per cue.
+
+The tagger knows PolNeAR's conventions for span boundaries and finds cues the
+lexicon lacks; the rules know chains (extra hops, coordinated sources). Where
+both found a cue, the tagger's spans are kept and the rules' structure added.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from claimgraph.nlp.attributions import Attribution, Offsets
+
+
+def _overlaps(a: Offsets, b: Offsets) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
+    out: list[Attribution] = []
+    used: set[int] = set()
+    for t in tagged:
+        match = next((i for i, r in enumerate(rules) if i not in used and _overlaps(r.cue, t.cue)), None)
+        if match is None:
+            out.append(t)
+            continue
+        used.add(match)
+        r = rules[match]
+        # the rules' structure (hops, one source per conjunct) where they agree on the source
+        same_source = bool(t.sources) and bool(r.sources) and _overlaps(t.sources, r.sources)
+        t.outer, t.inner = r.outer, r.inner
+        t.cue_lemma, t.cue_kind = r.cue_lemma, r.cue_kind
+        if same_source or not t.sources:
+            t.sources, t.source_groups = r.sources, r.source_groups
+        if not t.contents:
+            t.contents = r.contents
+        out.append(t)
+    out.extend(r for i, r in enumerate(rules) if i not in used)
+    return sorted(out, key=lambda a: a.cue_start)

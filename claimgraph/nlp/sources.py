@@ -1,0 +1,173 @@
+"""What the text itself says about a source: kind, anonymity, name, rank and role, and pronouns.
+
+This reads only the words of the source span and what came before it in the
+article; canonical identities across articles belong to ``link``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from claimgraph.model import Offsets, Source
+from claimgraph.nlp.cues import Lexicon
+
+PRONOUNS_PLURAL = {"they", "them", "we"}
+PRONOUNS_SINGULAR = {"he", "she", "him", "her", "i"}
+RELATIVE = {"who", "which", "that", "whom"}
+ANONYMOUS_HEADS = {
+    "official", "officials", "source", "sources", "officer", "officers", "diplomat", "diplomats",
+    "person", "people", "aide", "aides", "insider", "insiders", "analyst", "analysts", "expert",
+    "experts", "observer", "observers", "resident", "residents", "witness", "witnesses",
+    "intelligence", "report", "reports", "media", "spokesperson", "spokesman", "spokeswoman",
+    "troops", "soldiers", "allies", "lawmakers", "members", "representative", "representatives",
+}  # fmt: skip
+VAGUE_HEADS = {"source", "sources", "report", "reports", "media"}
+RANKS = {
+    "general", "colonel", "lieutenant", "major", "captain", "sergeant", "admiral", "commander",
+    "marshal", "brigadier", "private", "corporal", "gen.", "col.", "lt.", "maj.", "capt.", "sgt.",
+}  # fmt: skip
+TITLES = {"president", "minister", "prime", "secretary", "senator", "governor", "mayor", "chancellor", "king"}
+ROLE_HEADS = {
+    "spokesperson", "spokesman", "spokeswoman", "commander", "minister", "chief", "head", "director",
+    "president", "secretary", "ambassador", "adviser", "advisor", "leader", "chairman", "chair",
+    "governor", "mayor", "senator", "representative", "officer", "analyst", "expert", "editor",
+    "correspondent", "envoy", "general", "colonel",
+}  # fmt: skip
+KIND_BY_HEAD = {
+    "intelligence": "intelligence",
+    "official": "official",
+    "officials": "official",
+    "troops": "military",
+    "soldiers": "military",
+    "army": "military",
+    "forces": "military",
+    "military": "military",
+    "ministry": "government",
+    "government": "government",
+    "witness": "witness",
+    "witnesses": "witness",
+    "residents": "witness",
+    "analyst": "expert",
+    "analysts": "expert",
+    "expert": "expert",
+    "experts": "expert",
+}
+
+
+@dataclass
+class SourceHistory:
+    """Sources seen so far in the article, for pronouns and descriptions."""
+
+    seen: list[Source] = field(default_factory=list)
+
+    def resolve(self, text: str) -> str | None:
+        """The name a pronoun or description most likely points back to."""
+        low = text.lower().strip()
+        words = low.split()
+        if low in PRONOUNS_PLURAL:
+            for s in reversed(self.seen):
+                if _is_plural(s) and not _is_pronoun(s.text):
+                    return s.name or s.text
+            return None
+        if low in PRONOUNS_SINGULAR:
+            for s in reversed(self.seen):
+                if s.kind == "person" and not _is_pronoun(s.text) and not _is_plural(s):
+                    return s.name or s.text
+            return None
+        if words and words[0] == "the" and len(words) <= 3:
+            head = words[-1]
+            for s in reversed(self.seen):
+                if s.role and head in s.role.lower() and s.name:
+                    return s.name
+        return None
+
+
+def _is_pronoun(text: str) -> bool:
+    return text.lower() in PRONOUNS_PLURAL | PRONOUNS_SINGULAR | RELATIVE
+
+
+def _is_plural(s: Source) -> bool:
+    last = s.text.split()[-1].lower() if s.text.split() else ""
+    return s.anonymous and last.endswith("s") or last in {"they", "we"} or s.kind == "group"
+
+
+def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
+    """A ``Source`` from its span: kind, anonymity, name, rank and role read off its words."""
+    text = " … ".join(doc.text[s:e] for s, e in offsets)
+    span = doc.char_span(offsets[0][0], offsets[-1][1], alignment_mode="expand")
+    tokens = list(span) if span is not None else []
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    low = [t.lower_ for t in words]
+    persons = [e for e in (span.ents if span is not None else []) if e.label_ == "PERSON"]
+    orgs = [e for e in (span.ents if span is not None else []) if e.label_ in {"ORG", "NORP", "GPE"}]
+    head = span.root.lower_ if span is not None and len(span) else (low[-1] if low else "")
+
+    name: str | None = None
+    rank: str | None = None
+    role: str | None = None
+    kind = "unknown"
+    anonymous = False
+    if persons:
+        person = persons[-1]
+        name = " ".join(t.text for t in person if t.lower_ not in RANKS and t.lower_ not in TITLES)
+        before = doc[person.start - 1] if person.start > 0 else None
+        if before is not None and before.lower_ in RANKS:
+            rank = before.text
+        elif person[0].lower_ in RANKS:
+            rank = person[0].text
+        kind = "person"
+        role = _role(span, person) if span is not None else None
+    elif lex.is_media_name(text):
+        kind = "media"
+    elif low and low[-1] in ANONYMOUS_HEADS or head in ANONYMOUS_HEADS:
+        anonymous = not orgs or all(e.label_ in {"NORP", "GPE"} for e in orgs)
+        kind = KIND_BY_HEAD.get(head, KIND_BY_HEAD.get(low[-1] if low else "", "group"))
+        if head in VAGUE_HEADS:
+            kind = "unknown"
+    elif orgs:
+        kind = "organisation"
+        if any(w in {"forces", "army", "military", "command", "brigade"} for w in low):
+            kind = "military"
+        elif any(w in {"ministry", "government", "kremlin", "pentagon", "department"} for w in low):
+            kind = "government"
+        elif "intelligence" in low:
+            kind = "intelligence"
+    elif _is_pronoun(text):
+        kind = "unknown"
+    elif low and low[-1] in ROLE_HEADS:
+        kind = "person"
+        role = text
+    if rank is None and words and words[0].lower_ in RANKS and kind == "person":
+        rank = words[0].text
+    return Source(
+        text=text,
+        offsets=tuple(offsets),
+        kind=kind,
+        anonymous=anonymous,
+        role=role,
+        rank=rank,
+        name=name if name and name != text else None,
+    )
+
+
+def _role(span: Span, person: Span) -> str | None:
+    """The apposition or description beside a name: "spokesperson for the SOF"."""
+    root = person.root
+    for child in root.children:
+        if child.dep_ == "appos":
+            return " ".join(t.text for t in child.subtree).strip(" ,")
+    # "the commander of X, General Y": the description before the name
+    if person.start > span.start:
+        before = span.doc[span.start : person.start]
+        words = [t for t in before if not t.is_punct]
+        if words and any(t.lower_ in ROLE_HEADS for t in words):
+            text = before.text.strip(" ,")
+            for rank in RANKS:
+                if text.lower().endswith(" " + rank):
+                    text = text[: -len(rank) - 1].strip(" ,")
+            if text.lower().startswith("the "):
+                text = text[4:]
+            return text
+    return None
