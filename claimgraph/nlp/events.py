@@ -1,0 +1,70 @@
+"""Event type of a claim, from a small ontology mapped to PLOVER, and the places it names.
+
+The ontology and its signalling lemmas are data (``data/events.json``): the main
+predicate of the claim decides first, any signalling word of the claim second.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from claimgraph.model import Entity
+
+_DATA = Path(__file__).parent / "data" / "events.json"
+ENTITY_TYPES = {"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"}
+
+
+@dataclass(frozen=True)
+class EventType:
+    type: str
+    plover: str
+    lemmas: frozenset[str]
+
+
+@cache
+def ontology(path: Path = _DATA) -> tuple[EventType, ...]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(EventType(t["type"], t["plover"], frozenset(t["lemmas"])) for t in data["types"])
+
+
+def plover_of(event: str) -> str | None:
+    """The PLOVER category an event type maps to."""
+    return next((t.plover for t in ontology() if t.type == event), None)
+
+
+def event_type(doc: Doc, content: list[tuple[int, int]]) -> str:
+    """The event type of a claim's content; "other" when nothing signals one."""
+    tokens = []
+    for s, e in content:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            tokens.extend(span)
+    if not tokens:
+        return "other"
+    types = ontology()
+    heads = [t for t in tokens if t.head.i == t.i or not (content[0][0] <= t.head.idx < content[-1][1])]
+    for head in heads:
+        for t in types:
+            if head.lemma_.lower() in t.lemmas and t.type != "statement":
+                return t.type
+    lemmas = {t.lemma_.lower() for t in tokens}
+    for t in types:
+        if t.lemmas & lemmas:
+            return t.type
+    return "other"
+
+
+def entities(doc: Doc, content: list[tuple[int, int]]) -> tuple[Entity, ...]:
+    """People, places, organisations and groups that the claim's content names."""
+    out: list[Entity] = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_TYPES:
+            continue
+        if any(s <= ent.start_char and ent.end_char <= e for s, e in content):
+            out.append(Entity(ent.text, ((ent.start_char, ent.end_char),), ent.label_))
+    return tuple(out)
