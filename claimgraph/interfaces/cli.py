@@ -28,13 +28,18 @@ eval_app = typer.Typer(help="Measure claimgraph against gold data.", no_args_is_
 app.add_typer(eval_app, name="eval")
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
-    str, typer.Option("--db", help="Store URL: sqlite:///FILE (default) or postgresql://…", envvar="CLAIMGRAPH_DB")
+    str,
+    typer.Option(
+        "--db", help="Store URL: sqlite:///FILE (default) or postgresql://…", envvar="CLAIMGRAPH_DB"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (the claim record of DESIGN.md).")]
-OutletOption = Annotated[str | None, typer.Option("--outlet", help="Outlet of articles that do not name one.")]
+OutletOption = Annotated[
+    str | None, typer.Option("--outlet", help="Outlet of articles that do not name one.")
+]
 PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD) of articles that lack one.")
 ]
@@ -105,7 +110,9 @@ def _load_extractor(settings: Settings) -> Any:
 
 @app.command()
 def analyze(
-    files: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt, .json, .jsonl, .html).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Article files or folders (.txt, .json, .jsonl, .html).")
+    ],
     as_json: JsonOption = False,
     outlet: OutletOption = None,
     published: PublishedOption = None,
@@ -206,7 +213,9 @@ def ingest(
 def claims(
     db: DbOption = "sqlite:///claimgraph.db",
     source: Annotated[str | None, typer.Option(help="Only claims with this source (any hop).")] = None,
-    contains: Annotated[str | None, typer.Option(help="Only claims whose content contains this text.")] = None,
+    contains: Annotated[
+        str | None, typer.Option(help="Only claims whose content contains this text.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many claims.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -229,7 +238,9 @@ def claims(
     table.add_column("chain (reporter → origin)", ratio=2)
     for article, cs in grouped.values():
         for claim in cs:
-            table.add_row(article.title or article.source or article.id[:19], claim.content.text, chain_text(claim))
+            table.add_row(
+                article.title or article.source or article.id[:19], claim.content.text, chain_text(claim)
+            )
     out.print(table)
     err.print(f"{len(rows)} claim(s)")
 

@@ -1,0 +1,82 @@
+"""run.py strings the stages together; an interrupted ingest leaves no half article and completes on rerun."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from claimgraph.config import Settings
+from claimgraph.run import ingest
+from claimgraph.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "nk-troops-withdrawn.txt"
+
+
+def _corpus(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i in range(n):
+        # distinct articles: each one's own headline
+        (folder / f"a{i:02d}.txt").write_text(text.replace("#News", f"#News {i}"), encoding="utf-8")
+    return folder
+
+
+def test_run_ingest_after_a_crash_completes_the_rest(tmp_path: Path, extractor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = _corpus(tmp_path / "in", 3)
+    store = Store(f"sqlite:///{tmp_path / 'c.db'}")
+    real_save = Store.save
+    calls = {"n": 0}
+
+    def crash_on_second(self: Store, record, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
+        return real_save(self, record, **kw)
+
+    monkeypatch.setattr(Store, "save", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([folder], Settings(), store, extractor=extractor)
+    assert store.count_articles() == 1
+    monkeypatch.setattr(Store, "save", real_save)
+    report = ingest([folder], Settings(), store, extractor=extractor)
+    assert (report.stored, report.already) == (2, 1)
+    assert store.count_articles() == 3
+    assert store.count_claims() == 3 * 17
+
+
+@pytest.mark.slow
+def test_run_ingest_killed_midway_leaves_whole_articles(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path / "in", 8)
+    db = tmp_path / "k.db"
+    cmd = [sys.executable, "-m", "claimgraph.interfaces.cli", "ingest", str(folder), "--db", f"sqlite:///{db}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    deadline = time.time() + 120
+    try:
+        while time.time() < deadline:
+            if db.exists():
+                store = Store(f"sqlite:///{db}")
+                n = store.count_articles()
+                store.close()
+                if n >= 1:
+                    break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    store = Store(f"sqlite:///{db}")
+    stored = store.count_articles()
+    assert 1 <= stored <= 8
+    assert store.count_claims() == stored * 17  # every stored article is whole
+    store.close()
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    store = Store(f"sqlite:///{db}")
+    assert store.count_articles() == 8
+    assert store.count_claims() == 8 * 17
