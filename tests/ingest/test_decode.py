@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from claimgraph.config import Settings
+from claimgraph.errors import ConfigError, InputError
+from claimgraph.ingest.decode import decode
+
+RUSSIAN = "Войска КНДР отведены с линии фронта после тяжёлых потерь, пишет The New York Times.\n"
+UKRAINIAN = "Війська КНДР відведено з лінії фронту після важких втрат, пише The New York Times.\n"
+FRENCH = "Le café de la résistance à Kharkiv a été détruit, a déclaré le maître d'hôtel.\n"
+GERMAN = "Die Straße in Charkiw wurde überflutet, sagte der Bürgermeister.\n"
+ENCODINGS = Settings().encodings
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (RUSSIAN, "utf-8"),
+        (RUSSIAN, "cp1251"),
+        (UKRAINIAN, "cp1251"),
+        (FRENCH, "latin-1"),
+        (GERMAN, "latin-1"),
+        ("Plain ASCII text about the talks.\n", "ascii"),
+    ],
+)
+def test_decode_finds_the_encoding(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding), "x.txt", ENCODINGS) == text
+
+
+def test_decode_latin1_reads_windows_quotes() -> None:
+    data = "\u201cWe will hold,\u201d the mayor said \u2014 twice.\n".encode("cp1252")
+    assert decode(data, "x.txt", ENCODINGS) == "\u201cWe will hold,\u201d the mayor said \u2014 twice.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (codecs.BOM_UTF8 + b"Talks stall.\n", "Talks stall.\n"),
+        ("Talks stall.\n".encode("utf-16"), "Talks stall.\n"),
+        ("Talks stall.\n".encode("utf-32"), "Talks stall.\n"),
+    ],
+)
+def test_decode_byte_order_marks(data: bytes, text: str) -> None:
+    assert decode(data, "x.txt", ENCODINGS) == text
+
+
+def test_decode_declared_charset_comes_before_the_settings() -> None:
+    data = FRENCH.encode("iso8859-15")
+    assert decode(data, "x.html", ("utf-8", "cp1251"), declared="iso-8859-15") == FRENCH
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b" \n\t\r\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file, not text"),
+        (bytes(range(1, 9)) * 20 + b"text", "binary file, not text"),
+    ],
+)
+def test_decode_rejects_what_is_not_text(data: bytes, reason: str) -> None:
+    with pytest.raises(InputError) as info:
+        decode(data, "x.txt", ENCODINGS)
+    assert info.value.where == "x.txt"
+    assert info.value.reason == reason
+
+
+def test_decode_names_the_encodings_tried() -> None:
+    with pytest.raises(InputError, match="cannot decode it as any of utf-8, cp1251"):
+        decode(b"caf\xe9 \x98", "x.txt", ("utf-8", "cp1251"))
+
+
+def test_decode_unknown_encoding_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="no-such-codec"):
+        decode(b"caf\xe9", "x.txt", ("utf-8", "no-such-codec"))
