@@ -26,7 +26,9 @@ DEFAULT_TEXTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polne
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--texts", type=Path, default=DEFAULT_TEXTS, help="folder of .txt articles")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--processes", type=int, default=1, help="worker processes for claimgraph")
@@ -82,7 +84,8 @@ def main() -> None:
         return
     print(f"{len(texts)} articles, {words} words, {args.rounds} rounds, processes={args.processes}")
     print(f"{'':24}{'articles/s':>12}{'words/s':>12}")
-    print(f"{'spaCy nlp.pipe (bare)':24}{figures['spacy_articles_per_s']:12.2f}{figures['spacy_words_per_s']:12.0f}")
+    bare_a, bare_w = figures["spacy_articles_per_s"], figures["spacy_words_per_s"]
+    print(f"{'spaCy nlp.pipe (bare)':24}{bare_a:12.2f}{bare_w:12.0f}")
     print(
         f"{'claimgraph analyze':24}{figures['claimgraph_articles_per_s']:12.2f}"
         f"{figures['claimgraph_words_per_s']:12.0f}"

@@ -83,7 +83,18 @@ def _np_extent(doc: Doc, head: Token, limit: int) -> tuple[int, int]:
     left = head.left_edge.i
     right = head.i + 1
     for child in head.rights:
-        if child.dep_ in {"prep", "appos", "compound", "amod", "nummod", "poss", "punct", "cc", "conj", "acl"}:
+        if child.dep_ in {
+            "prep",
+            "appos",
+            "compound",
+            "amod",
+            "nummod",
+            "poss",
+            "punct",
+            "cc",
+            "conj",
+            "acl",
+        }:
             if child.dep_ == "punct" and child.text != ",":
                 continue
             right = max(right, child.right_edge.i + 1)
@@ -96,7 +107,7 @@ def _np_extent(doc: Doc, head: Token, limit: int) -> tuple[int, int]:
 
 
 def split_coordinated(doc: Doc, start: int, end: int) -> list[Offsets]:
-    """One source per conjunct: "American and Ukrainian officials" -> "American … officials", "Ukrainian officials".
+    """One source per conjunct: "American and Ukrainian officials" -> two sources.
 
     Conjoined modifiers sharing a head noun give discontinuous spans; conjoined noun
     phrases ("the army and the police") give one span each.
@@ -106,7 +117,11 @@ def split_coordinated(doc: Doc, start: int, end: int) -> list[Offsets]:
         return [_span_offsets(tokens)]
     root = tokens.root
     # conjoined adjectives/modifiers before a shared head: Western and Ukrainian intelligence
-    mods = [t for t in root.lefts if t.dep_ in {"amod", "compound", "nmod"} and any(c.dep_ == "conj" for c in t.rights)]
+    mods = [
+        t
+        for t in root.lefts
+        if t.dep_ in {"amod", "compound", "nmod"} and any(c.dep_ == "conj" for c in t.rights)
+    ]
     if mods:
         first = mods[0]
         conjs = [first] + [c for c in first.rights if c.dep_ == "conj"]
@@ -120,12 +135,14 @@ def split_coordinated(doc: Doc, start: int, end: int) -> list[Offsets]:
             else:
                 groups.append([own, tail])
         return groups
-    conj_heads = [root] + [t for t in root.subtree if t.dep_ == "conj" and t.head == root and start <= t.i < end]
+    conj_heads = [root] + [
+        t for t in root.subtree if t.dep_ == "conj" and t.head == root and start <= t.i < end
+    ]
     if len(conj_heads) > 1:
         groups = []
         for n, h in enumerate(conj_heads):
             s = h.left_edge.i if n else start
-            e = (conj_heads[n + 1].left_edge.i if n + 1 < len(conj_heads) else end)
+            e = conj_heads[n + 1].left_edge.i if n + 1 < len(conj_heads) else end
             s, e = _trim(doc, max(s, start), min(e, end), keep_quotes=False)
             # drop the coordinating word left at the end
             while e > s and doc[e - 1].dep_ == "cc":

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from claimgraph.model import Offsets, Source
+from claimgraph.model import Source
+from claimgraph.nlp.attributions import Offsets
 from claimgraph.nlp.cues import Lexicon
 
 PRONOUNS_PLURAL = {"they", "them", "we"}

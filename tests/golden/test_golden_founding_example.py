@@ -29,9 +29,7 @@ def _find(record: ClaimRecord, phrase: str) -> Claim:
 def _source_matches(source: Any, expected: str | dict[str, str]) -> bool:
     if isinstance(expected, str):
         return expected in source.text
-    return all(
-        (getattr(source, key) or "").find(value) >= 0 for key, value in expected.items()
-    )
+    return all((getattr(source, key) or "").find(value) >= 0 for key, value in expected.items())
 
 
 @pytest.mark.parametrize("expected", GOLD["claims"], ids=lambda e: str(e["n"]))
