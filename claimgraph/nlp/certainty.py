@@ -19,7 +19,8 @@ from claimgraph.model import Span as TextSpan
 
 ORDER = {"certain": 3, "probable": 2, "possible": 1, "unknown": 0}
 
-MODALS = {"may": "possible", "might": "possible", "could": "possible", "would": "probable", "should": "probable"}
+# "would" and "should" in reported speech are mostly a future in the past or an obligation, not a hedge
+MODALS = {"may": "possible", "might": "possible", "could": "possible"}
 ADVERBS = {
     "likely": "probable",
     "probably": "probable",
@@ -47,11 +48,23 @@ HEDGE_PREDICATES = {
     "seem": "probable",
     "appear": "probable",
 }
-BELIEF_CUES = {"believe", "think", "suspect", "estimate", "expect", "assume", "guess", "suppose", "reckon", "assess"}
-ATTITUDE_CUES = {"fear", "hope", "worry", "wish", "want", "plan", "intend", "urge", "demand", "ask", "call"}
+BELIEF_CUES = {
+    "believe", "think", "suspect", "estimate", "expect", "assume", "guess", "suppose", "reckon", "assess",
+    "seem", "appear", "look", "consider", "reportedly", "seemingly", "apparently", "speculate",
+}  # fmt: skip
+ATTITUDE_CUES = {
+    "fear", "hope", "worry", "wish", "want", "plan", "intend", "urge", "demand", "ask", "seek", "advise",
+    "push", "wonder", "question", "doubt", "inquire", "request", "beg", "propose", "recommend",
+}  # fmt: skip
+# a cue that takes "X to do Y" reports a wish or a demand, not a fact: "called for Trump to drop out"
+DIRECTIVE_CUES = {"call", "tell", "encourage", "press", "challenge", "invite", "want"}
+# belief verbs inside the content: "I think she will" hedges what follows them
+INNER_BELIEF = {"think", "believe", "suspect", "expect", "guess", "suppose", "reckon", "feel", "assume"}
+INNER_ATTITUDE = {"hope", "want", "plan", "intend", "wish", "aim", "seek", "try", "fear", "worry"}
 DENIAL_CUES = {"deny", "reject", "dismiss", "refute", "rebut", "dispute"}
-NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without"}
+NEGATORS = {"not", "n't", "n’t", "never", "no", "none", "nobody", "nothing", "neither", "without", "nowhere"}
 CONDITIONALS = {"if", "unless", "whether"}
+WH_WORDS = {"what", "whether", "how", "why", "who", "when", "where", "which", "if"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,10 @@ def _predicate_chain(root: Token) -> set[int]:
         if child.dep_ in {"aux", "auxpass", "neg", "advmod", "acomp", "attr", "nsubj", "nsubjpass", "dobj"}:
             ids.add(child.i)
     return ids
+
+
+def _in_relative(tok: Token, start: int, end: int) -> bool:
+    return any(a.dep_ in {"relcl", "acl"} for a in tok.ancestors if start <= a.idx < end)
 
 
 def _finite_main(main: Token, start: int, end: int) -> Token:
@@ -123,13 +140,50 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
             if inner is not None and start <= inner.idx < end:
                 main = inner
         main = _finite_main(main, start, end)
+        # "I think she will win", "he plans to stay neutral": the content's own verb hedges the rest
+        inner_lemma = main.lemma_.lower()
+        main_negated = any(c.dep_ == "neg" for c in main.children)
+        if inner_lemma in INNER_BELIEF and any(c.dep_ in {"ccomp", "xcomp"} for c in main.children):
+            certainty = _weaker(certainty, "probable")
+            hedges.append((main.idx, main.idx + len(main.text)))
+            if main_negated:  # "I don't think it posed a problem": the negation is the complement's
+                negative = not negative
+                neg = next(c for c in main.children if c.dep_ == "neg")
+                hedges.append((neg.idx, neg.idx + len(neg.text)))
+            inner = next(c for c in main.children if c.dep_ in {"ccomp", "xcomp"})
+            main = inner
+        elif inner_lemma in INNER_ATTITUDE and any(c.dep_ in {"ccomp", "xcomp"} for c in main.children):
+            certainty = "unknown"
+            hedges.append((main.idx, main.idx + len(main.text)))
+        first_words = [t for t in span if not t.is_punct][:2]
+        if first_words and first_words[0].lower_ in WH_WORDS and any(
+            h.cue is not None and set(h.cue.lemma.lower().split()) & ATTITUDE_CUES for h in chain
+        ):
+            certainty = "unknown"
+        if any(t.lower_ == "to" and t.dep_ == "aux" and t.head.pos_ == "VERB" for t in first_words[1:]) or (
+            len(first_words) > 1 and first_words[1].lower_ == "to"
+        ):
+            # "Trump to drop out": the infinitival object of "called for", "urged", "asked"
+            if any(
+                h.cue is not None and set(h.cue.lemma.lower().split()) & (ATTITUDE_CUES | DIRECTIVE_CUES)
+                for h in chain
+            ):
+                certainty = "unknown"
         core = _predicate_chain(main)
         for tok in span:
             low = tok.lower_
             if tok.tag_ == "MD" and low in MODALS and tok.head.i in core | {main.i}:
+                negated = any(c.dep_ == "neg" for c in tok.head.children)
+                if low == "could" and negated:
+                    continue  # "could not convince": an inability, asserted
                 certainty = _weaker(certainty, MODALS[low])
                 hedges.append((tok.idx, tok.idx + len(tok.text)))
-            elif low in ADVERBS and tok.pos_ in {"ADV", "ADJ"} and tok.dep_ in {"advmod", "acomp"}:
+            elif (
+                low in ADVERBS
+                and tok.pos_ in {"ADV", "ADJ"}
+                and tok.dep_ in {"advmod", "acomp"}
+                and (tok.idx, tok.idx + len(tok.text)) not in hedges
+            ):
                 # a hedging adverb qualifies its clause wherever it stands, but not inside a relative clause
                 if not any(a.dep_ in {"relcl", "acl"} for a in tok.ancestors if start <= a.idx < end):
                     certainty = _weaker(certainty, ADVERBS[low])
@@ -141,10 +195,12 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
                 on_main = head.i == main.i or (head.i in core and head.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"})
                 if tok.dep_ == "neg" and head.i in core | {main.i}:
                     on_main = True
-                if on_main and low not in {"nor", "neither"}:
+                if low == "neither" and tok.dep_ == "preconj":
+                    on_main = True
+                if on_main:
                     negative = not negative
                     hedges.append((tok.idx, tok.idx + len(tok.text)))
-            elif low in CONDITIONALS and tok.dep_ == "mark" and tok.head.i == main.i:
+            elif low in CONDITIONALS and tok.dep_ == "mark" and not _in_relative(tok, start, end):
                 certainty = "unknown"
                 hedges.append((tok.idx, tok.idx + len(tok.text)))
         if span[-1].text == "?" or (end < len(doc.text) and doc.text[end : end + 1] == "?"):
@@ -152,15 +208,15 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
     for hop in chain:
         if hop.cue is None:
             continue
-        lemma = hop.cue.lemma.lower()
+        lemmas = set(hop.cue.lemma.lower().split())
         s, e = hop.cue.offsets[0][0], hop.cue.offsets[-1][1]
-        if lemma in BELIEF_CUES:
+        if lemmas & BELIEF_CUES:
             certainty = _weaker(certainty, "probable")
             hedges.append((s, e))
-        elif lemma in ATTITUDE_CUES:
+        elif lemmas & ATTITUDE_CUES:
             certainty = "unknown"
             hedges.append((s, e))
-        elif lemma in DENIAL_CUES:
+        elif lemmas & DENIAL_CUES:
             negative = not negative
             hedges.append((s, e))
     spans = tuple(TextSpan(doc.text[s:e], ((s, e),)) for s, e in sorted(set(hedges)))
