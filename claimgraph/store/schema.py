@@ -1,0 +1,201 @@
+"""The tables of the store, as typed SQLAlchemy declarative classes.
+
+One claim record becomes one ``articles`` row, one ``claims`` row per claim, one
+``hops`` row per link of its chain, one ``sources`` row per source a hop names and
+one ``spans`` row per ``[start, end]`` of a content, cue or source (a discontinuous
+span is several rows). Hedges, quantities, times and entities of a claim are kept
+in ``claims.extra`` exactly as ``Claim.to_json`` writes them.
+
+The migrations in ``migrations/versions`` create these tables; a test checks that
+the two agree. Change both together, with a new revision.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+
+from claimgraph.model import CERTAINTIES, POLARITIES
+
+#: owner_type of a ``spans`` row: whose offsets it holds
+SPAN_OWNERS = ("content", "cue", "source")
+
+#: characters of a text that the lowercased lookup indexes cover; a whole text could
+#: exceed the size of a PostgreSQL b-tree entry (about 2,700 bytes)
+INDEX_PREFIX = 200
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def lower_prefix(column: Any) -> ColumnElement[str]:
+    """``lower(substr(column, 1, INDEX_PREFIX))``: the expression the lookup indexes hold.
+
+    A query that compares this expression (e.g. for equality) can use the index.
+    """
+    return func.lower(func.substr(column, 1, INDEX_PREFIX))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ArticleRow(Base):
+    """An article: its text and what is known about it."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String)
+    language: Mapped[str] = mapped_column(String)
+    url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    #: credits, authors, tag, title_span, lede_span, skip_spans, warnings
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    __table_args__ = (
+        Index("ix_articles_outlet", "outlet"),
+        Index("ix_articles_published", "published"),
+        Index("ix_articles_created_at_id", "created_at", "id"),
+    )
+
+
+class ClaimRow(Base):
+    """A claim of an article, in the article's order (``position``)."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: ``Claim.id`` ("claim:…"); not unique, as a record may leave it empty
+    uid: Mapped[str] = mapped_column(String)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+    direct_quote: Mapped[bool] = mapped_column(Boolean)
+    certainty: Mapped[str] = mapped_column(String)
+    polarity: Mapped[str] = mapped_column(String)
+    event: Mapped[str | None] = mapped_column(String)
+    #: hedges, quantities, times, entities as ``Claim.to_json`` gives them
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    # the unique (article_id, position) index also serves lookups by article
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        CheckConstraint(_in("certainty", CERTAINTIES), name="certainty"),
+        CheckConstraint(_in("polarity", POLARITIES), name="polarity"),
+        Index("ix_claims_uid", "uid"),
+    )
+
+
+class HopRow(Base):
+    """A link of a claim's chain, from the reporter (position 0) to the origin."""
+
+    __tablename__ = "hops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    #: all three NULL when the hop has no cue
+    cue_text: Mapped[str | None] = mapped_column(Text)
+    cue_lemma: Mapped[str | None] = mapped_column(String)
+    cue_kind: Mapped[str | None] = mapped_column(String)
+
+    # the unique (claim_id, position) index also serves lookups and cascades by claim
+    __table_args__ = (UniqueConstraint("claim_id", "position"),)
+
+
+class SourceRow(Base):
+    """A source that a hop names."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    hop_id: Mapped[int] = mapped_column(ForeignKey("hops.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    entity: Mapped[str | None] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    role: Mapped[str | None] = mapped_column(Text)
+    rank: Mapped[str | None] = mapped_column(String)
+    affiliation: Mapped[str | None] = mapped_column(String)
+    side: Mapped[str | None] = mapped_column(String)
+    name: Mapped[str | None] = mapped_column(Text)
+
+    # the unique (hop_id, position) index also serves lookups and cascades by hop
+    __table_args__ = (
+        UniqueConstraint("hop_id", "position"),
+        Index("ix_sources_entity", "entity"),
+    )
+
+
+class SpanRow(Base):
+    """One ``[start, end]`` of the offsets of a claim content, a cue or a source.
+
+    ``owner_id`` is ``claims.id`` for 'content', ``hops.id`` for 'cue' and
+    ``sources.id`` for 'source'. ``article_id`` lets deleting an article cascade here.
+    """
+
+    __tablename__ = "spans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    owner_type: Mapped[str] = mapped_column(String(8))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("owner_type", "owner_id", "position"),
+        CheckConstraint(_in("owner_type", SPAN_OWNERS), name="owner_type"),
+        Index("ix_spans_article_id", "article_id"),
+    )
+
+
+Index("ix_claims_content_lower", lower_prefix(ClaimRow.content))
+Index("ix_sources_text_lower", lower_prefix(SourceRow.text))
+
+#: the tables, for Core statements; a column's key is its name (``metadata``, not ``meta``)
+ARTICLES = cast(Table, ArticleRow.__table__)
+CLAIMS = cast(Table, ClaimRow.__table__)
+HOPS = cast(Table, HopRow.__table__)
+SOURCES = cast(Table, SourceRow.__table__)
+SPANS = cast(Table, SpanRow.__table__)
