@@ -115,3 +115,25 @@ def format_table(scores: dict[str, Any]) -> str:
             f"{label:22}{f['precision']:7.3f}{f['recall']:7.3f}{f['f1']:7.3f}{f['gold']:7d}{f['predicted']:7d}"
         )
     return "\n".join(lines)
+
+
+def extractor_predictor(extractor: Any) -> Predict:
+    """A ``predict`` for ``evaluate_certainty`` from an ``Extractor`` (each article parsed once)."""
+    from claimgraph.model import Cue, Hop
+    from claimgraph.nlp.certainty import factuality
+
+    docs: dict[str, Any] = {}
+
+    def predict(text: str, content: list[tuple[int, int]], cue: tuple[int, int] | None) -> tuple[str, str]:
+        doc = docs.get(text)
+        if doc is None:
+            doc = docs[text] = extractor.nlp(text)
+        chain: tuple[Hop, ...] = ()
+        if cue is not None:
+            span = doc.char_span(cue[0], cue[1], alignment_mode="expand")
+            lemma = " ".join(t.lemma_.lower() for t in span) if span is not None else ""
+            chain = (Hop(Cue(text[cue[0] : cue[1]], (cue,), lemma), ()),)
+        fact = factuality(doc, content, chain)
+        return fact.certainty, fact.polarity
+
+    return predict

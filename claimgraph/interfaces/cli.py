@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -85,15 +86,17 @@ def _print_record(record: ClaimRecord) -> None:
     art = record.article
     title = art.title or art.source or art.id[:19]
     meta = " · ".join(x for x in (art.outlet, art.published, art.source) if x)
-    table = Table(title=f"{title}\n[dim]{meta}[/]", show_lines=True, expand=True)
+    table = Table(title=f"{escape(title)}\n[dim]{escape(meta)}[/]", show_lines=True, expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("claim", ratio=3)
     table.add_column("chain (reporter → origin)", ratio=2)
+    table.add_column("how sure", width=10)
     for n, claim in enumerate(record.claims, 1):
-        content = claim.content.text
+        content = escape(claim.content.text)
         if claim.direct_quote:
             content = f"[italic]{content}[/]"
-        table.add_row(str(n), content, chain_text(claim))
+        sure = f"{claim.certainty}{' not' if claim.polarity == 'negative' else ''}"
+        table.add_row(str(n), content, escape(chain_text(claim)), sure)
     out.print(table)
     for warning in art.warnings:
         err.print(f"[yellow]warning:[/] {art.source}: {warning}", highlight=False)
@@ -280,10 +283,79 @@ def eval_polnear(
             scores = evaluate_polnear(folder, predict, progress=update, limit=limit)
     except ClaimgraphError as e:
         _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
+def _print_scores(scores: dict[str, Any], table: str, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(scores) + "\n")
     else:
-        out.print(format_table(scores), highlight=False)
+        out.print(table, highlight=False)
+
+
+@eval_app.command("timebank")
+def eval_timebank(
+    folder: Annotated[Path, typer.Argument(help="TimeML folder (TimeBank + AQUAINT .tml files).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Time expressions: extent (strict, relaxed) and value F1 as TempEval-3 defines them.
+
+    Example: claimgraph eval timebank ../shared/data/timebank
+    """
+    from claimgraph.evaluation.timebank import evaluate_timebank, format_table
+
+    progress, update = _eval_progress("scoring")
+    try:
+        with progress:
+            scores = evaluate_timebank(folder, progress=update)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
+@eval_app.command("newsquant")
+def eval_newsquant(
+    file: Annotated[Path, typer.Argument(help="NewsQuant JSON file (e.g. NewsQuant.dev.json).")],
+    extractor: Annotated[
+        str, typer.Option(help="Whose quantities to score: claimgraph, or quantulum3 for comparison.")
+    ] = "claimgraph",
+    as_json: JsonOption = False,
+) -> None:
+    """Quantities: value, value+unit and value+change F1 as the CQE paper defines them.
+
+    Example: claimgraph eval newsquant ../shared/data/newsquant/NewsQuant.dev.json
+    """
+    from claimgraph.evaluation.newsquant import evaluate_newsquant, format_table
+
+    progress, update = _eval_progress("scoring")
+    try:
+        with progress:
+            scores = evaluate_newsquant(file, extractor=extractor, progress=update)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
+@eval_app.command("certainty")
+def eval_certainty(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (tests/data/certainty_gold.jsonl).")],
+    texts: Annotated[Path, typer.Argument(help="Folder of the gold items' article texts (PolNeAR train/text).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Certainty × polarity accuracy against hand-labelled claims.
+
+    Example: claimgraph eval certainty tests/data/certainty_gold.jsonl ../shared/data/polnear/train/text
+    """
+    from claimgraph.evaluation.certainty import evaluate_certainty, extractor_predictor, format_table
+
+    predict = extractor_predictor(_load_extractor(_settings()))
+    progress, update = _eval_progress("scoring")
+    try:
+        with progress:
+            scores = evaluate_certainty(gold, texts, predict, progress=update)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
 
 
 def main() -> None:
