@@ -30,8 +30,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.functions import Function
 
 from claimgraph.errors import StoreError
+from claimgraph.link.gazetteer import Identity
 from claimgraph.model import Article, Claim, ClaimRecord, Hop
-from claimgraph.store import _convert
+from claimgraph.store import _convert, _identities
 from claimgraph.store._engine import (
     DEFAULT_URL,
     SQLITE_LOWER,
@@ -41,8 +42,9 @@ from claimgraph.store._engine import (
     parse_url,
     safe_url,
 )
+from claimgraph.store._identities import IdentitySummary
 from claimgraph.store._migrate import current_revision, upgrade
-from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, SOURCES, SPANS
+from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MENTIONS, SOURCES, SPANS
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
 _CHUNK = 900
@@ -170,11 +172,15 @@ class Store:
 
     # -- writing ---------------------------------------------------------------
 
-    def save(self, record: ClaimRecord, *, replace: bool = False) -> bool:
+    def save(
+        self, record: ClaimRecord, *, replace: bool = False, identities: Sequence[Identity] = ()
+    ) -> bool:
         """Store an article with all its claims, in one transaction.
 
         record (ClaimRecord): the article and its claims.
         replace (bool): where the article is stored already, replace it (and its claims).
+        identities (Sequence[Identity]): the identities the record's sources and entities
+            name, added to the store where it lacks them, in the same transaction.
         RETURNS (bool): True if it was written; False if an article with that id was
             stored already (then nothing changes).
         """
@@ -188,7 +194,74 @@ class Store:
             claim_pks = _insert_claims(conn, claim_rows)
             hop_pks, source_pks = _insert_chains(conn, record.claims, claim_pks)
             _insert_spans(conn, article_id, record.claims, claim_pks, hop_pks, source_pks)
+            if identities:
+                _identities.insert_identities(conn, identities)
+            mentions = _identities.mention_rows(article_id, record.claims, claim_pks)
+            if mentions:
+                conn.execute(MENTIONS.insert(), mentions)
         return True
+
+    # -- identities -------------------------------------------------------------
+
+    def find_identity(self, name: str) -> str | None:
+        """The identity id a name or alias denotes (after merges), or None."""
+        with self._reading("look up an identity") as conn:
+            return _identities.find(conn, name)
+
+    def identities(self, kind: str | None = None) -> list[IdentitySummary]:
+        """Every identity with its aliases and how often claims name it."""
+        with self._reading("list identities") as conn:
+            return _identities.summaries(conn, kind=kind)
+
+    def identity(self, name: str) -> dict[str, Any] | None:
+        """One identity: its names, roles over time, the claims it made and the claims about it."""
+        with self._reading("read an identity") as conn:
+            ident = _identities.find(conn, name)
+            if ident is None:
+                return None
+            group = _identities.members(conn, ident)
+            summary = _identities.summaries(conn, ids=[ident])
+            rows = conn.execute(
+                select(
+                    MENTIONS.c.role, MENTIONS.c.text, MENTIONS.c.detail, CLAIMS.c.uid, ARTICLES.c.published
+                )
+                .select_from(MENTIONS.join(CLAIMS, MENTIONS.c.claim_id == CLAIMS.c.id))
+                .join(ARTICLES, MENTIONS.c.article_id == ARTICLES.c.id)
+                .where(MENTIONS.c.identity_id.in_(group))
+                .order_by(ARTICLES.c.published, ARTICLES.c.id, CLAIMS.c.position)
+            ).all()
+        roles: dict[str, list[str]] = {}
+        for r in rows:
+            if r.detail:
+                roles.setdefault(r.detail, []).append(r.published or "")
+        return {
+            "identity": summary[0].to_json() if summary else {"id": ident},
+            "roles": [
+                {"role": role, "first": min(d for d in dates) or None, "last": max(dates) or None}
+                for role, dates in roles.items()
+            ],
+            "claims_made": [r.uid for r in rows if r.role in {"origin", "relay"}],
+            "claims_about": [r.uid for r in rows if r.role == "about"],
+        }
+
+    def _group_of(self, name: str) -> set[str]:
+        with self._reading("look up an identity") as conn:
+            ident = _identities.find(conn, name)
+            return _identities.members(conn, ident) if ident else set()
+
+    def merge_identities(self, a: str, b: str) -> int:
+        """Record that identity ``a`` is identity ``b``; RETURNS the merge id (for undo)."""
+        with self._writing(f"merge {a} into {b}") as conn:
+            return _identities.merge(conn, a, b)
+
+    def undo_merge(self, merge_id: int) -> tuple[str, str]:
+        """Undo a recorded merge; RETURNS the two identity ids it had joined."""
+        with self._writing(f"undo merge {merge_id}") as conn:
+            return _identities.undo_merge(conn, merge_id)
+
+    def merges(self) -> list[dict[str, Any]]:
+        with self._reading("list merges") as conn:
+            return _identities.merge_log(conn)
 
     def delete_article(self, article_id: str) -> bool:
         """Delete an article with its claims.
@@ -259,13 +332,18 @@ class Store:
         source: str | None = None,
         contains: str | None = None,
         limit: int | None = None,
+        about: str | None = None,
     ) -> list[tuple[Article, Claim]]:
         """Stored claims with their articles, oldest article first, in article order.
 
         source (str | None): case-insensitive part of the text, name or entity of a
             source in any hop of the chain; for a claim in the outlet's own voice
             (empty chain), of the article's outlet.
+            A name of a known identity matches every alias of it (and of identities
+            merged into it).
         contains (str | None): case-insensitive part of the claim's content.
+        about (str | None): an identity (any alias) the claim's content names; or,
+            when no identity has that name, a case-insensitive part of the content.
         limit (int | None): at most this many claims.
         RETURNS (list[tuple[Article, Claim]]): each claim with its article.
         """
@@ -290,7 +368,28 @@ class Store:
                 ~exists().where(HOPS.c.claim_id == CLAIMS.c.id),
                 self._contains(ARTICLES.c.outlet, source),
             )
-            stmt = stmt.where(or_(named, own_voice))
+            group = self._group_of(source)
+            if group:
+                by_identity = exists().where(
+                    MENTIONS.c.claim_id == CLAIMS.c.id,
+                    MENTIONS.c.role.in_(("origin", "relay")),
+                    MENTIONS.c.identity_id.in_(group),
+                )
+                stmt = stmt.where(or_(named, own_voice, by_identity))
+            else:
+                stmt = stmt.where(or_(named, own_voice))
+        if about is not None:
+            group = self._group_of(about)
+            if group:
+                stmt = stmt.where(
+                    exists().where(
+                        MENTIONS.c.claim_id == CLAIMS.c.id,
+                        MENTIONS.c.role == "about",
+                        MENTIONS.c.identity_id.in_(group),
+                    )
+                )
+            else:
+                stmt = stmt.where(self._contains(CLAIMS.c.content, about))
         stmt = stmt.order_by(ARTICLES.c.created_at, ARTICLES.c.id, CLAIMS.c.position)
         if limit is not None:
             stmt = stmt.limit(limit)

@@ -35,6 +35,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from claimgraph.model import CERTAINTIES, POLARITIES
 
+#: role of a ``mentions`` row: the claim's origin, a relay of it, or what it is about
+MENTION_ROLES = ("origin", "relay", "about")
+
 #: owner_type of a ``spans`` row: whose offsets it holds
 SPAN_OWNERS = ("content", "cue", "source")
 
@@ -190,6 +193,71 @@ class SpanRow(Base):
     )
 
 
+class IdentityRow(Base):
+    """A canonical identity: from the gazetteer, or found in the articles (a person it lacks)."""
+
+    __tablename__ = "identities"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(Text)
+    side: Mapped[str | None] = mapped_column(String(200))
+    parent: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    __table_args__ = (Index("ix_identities_kind", "kind"),)
+
+
+class AliasRow(Base):
+    """A name an identity goes by; ``key`` is the normalized form lookups use."""
+
+    __tablename__ = "aliases"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    identity_id: Mapped[str] = mapped_column(
+        ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True
+    )
+    alias: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_aliases_identity_id", "identity_id"),)
+
+
+class MergeRow(Base):
+    """'A is B': a recorded merge of two identities; undoing it sets ``undone_at``."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    from_id: Mapped[str] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"))
+    into_id: Mapped[str] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_merges_from_id", "from_id"),)
+
+
+class MentionRow(Base):
+    """An identity in a claim: as its origin, a relay of it, or what it is about."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    identity_id: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(_in("role", MENTION_ROLES), name="role"),
+        Index("ix_mentions_identity_id", "identity_id"),
+        Index("ix_mentions_claim_id", "claim_id"),
+        Index("ix_mentions_article_id", "article_id"),
+    )
+
+
 Index("ix_claims_content_lower", lower_prefix(ClaimRow.content))
 Index("ix_sources_text_lower", lower_prefix(SourceRow.text))
 
@@ -198,4 +266,8 @@ ARTICLES = cast(Table, ArticleRow.__table__)
 CLAIMS = cast(Table, ClaimRow.__table__)
 HOPS = cast(Table, HopRow.__table__)
 SOURCES = cast(Table, SourceRow.__table__)
+IDENTITIES = cast(Table, IdentityRow.__table__)
+ALIASES = cast(Table, AliasRow.__table__)
+MERGES = cast(Table, MergeRow.__table__)
+MENTIONS = cast(Table, MentionRow.__table__)
 SPANS = cast(Table, SpanRow.__table__)
