@@ -36,6 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("use_tagger", True, "Use the trained attribution tagger beside the rules."),
     Setting("batch_size", 16, "Articles per spaCy batch."),
     Setting("processes", 1, "Worker processes for analysis of many articles."),
+    Setting("gazetteers", (), "User gazetteer files (TSV) that extend or override the shipped one."),
 )
 
 
@@ -48,6 +49,7 @@ class Settings:
     use_tagger: bool = True
     batch_size: int = 16
     processes: int = 1
+    gazetteers: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:

@@ -298,6 +298,8 @@ class Article:
     authors: tuple[str, ...] = ()
     url: str | None = None
     tag: str | None = None
+    #: the outlet's canonical identity, when known (set by ``link``)
+    outlet_entity: str | None = None
     #: character span of the title and standfirst inside ``text``, when the reader found them
     title_span: tuple[int, int] | None = None
     lede_span: tuple[int, int] | None = None
@@ -327,6 +329,7 @@ class Article:
             "authors": list(self.authors),
             "url": self.url,
             "tag": self.tag,
+            "outlet_entity": self.outlet_entity,
             "title_span": list(self.title_span) if self.title_span else None,
             "lede_span": list(self.lede_span) if self.lede_span else None,
             "skip_spans": [list(s) for s in self.skip_spans],
@@ -347,6 +350,7 @@ class Article:
             authors=tuple(d.get("authors") or ()),
             url=d.get("url"),
             tag=d.get("tag"),
+            outlet_entity=d.get("outlet_entity"),
             title_span=tuple(d["title_span"]) if d.get("title_span") else None,  # type: ignore[arg-type]
             lede_span=tuple(d["lede_span"]) if d.get("lede_span") else None,  # type: ignore[arg-type]
             skip_spans=tuple((int(s), int(e)) for s, e in d.get("skip_spans") or ()),

@@ -15,6 +15,8 @@ from pathlib import Path
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
 from claimgraph.ingest import iter_files, read_path
+from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
+from claimgraph.link.identities import Resolver
 from claimgraph.model import Article, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
 
@@ -50,10 +52,28 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def gazetteer(settings: Settings) -> Gazetteer:
+    """The shipped gazetteer, extended by the user's files (settings.gazetteers)."""
+    if not settings.gazetteers:
+        return default_gazetteer()
+    return Gazetteer.load([Path(p) for p in settings.gazetteers])
+
+
 def analyze_articles(
+    articles: Iterable[Article],
+    settings: Settings,
+    extractor: Extractor | None = None,
+    resolver: Resolver | None = None,
+) -> Iterator[ClaimRecord]:
+    """Claim records for articles, in the order given, with canonical identities."""
+    res = resolver or Resolver(gazetteer(settings))
+    for record in _extract(articles, settings, extractor):
+        yield res.resolve(record)[0]
+
+
+def _extract(
     articles: Iterable[Article], settings: Settings, extractor: Extractor | None = None
 ) -> Iterator[ClaimRecord]:
-    """Claim records for articles, in the order given."""
     if settings.processes <= 1:
         ex = extractor or Extractor(settings)
         yield from ex.analyze_many(articles)
@@ -105,8 +125,10 @@ def ingest(
             else:
                 yield item
 
-    for record in analyze_articles(fresh(), settings, extractor):
-        if store.save(record):
+    resolver = Resolver(gazetteer(settings), known=store.find_identity)
+    for extracted in _extract(fresh(), settings, extractor):
+        record, identities = resolver.resolve(extracted)
+        if store.save(record, identities=identities):
             report.stored += 1
             report.claims += len(record.claims)
         else:

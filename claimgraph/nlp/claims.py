@@ -10,6 +10,7 @@ headline and standfirst included. Metadata (date line, credits, noise) is skippe
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -168,9 +169,12 @@ class ClaimBuilder:
         if src.text.lower() in RELATIVE:
             src = self._antecedents(offsets, src)
         else:
-            name = self.history.resolve(src.text)
-            if name:
-                src = Source(**{**src.__dict__, "name": name})
+            earlier = self.history.resolve(src.text)
+            if earlier is not None:
+                # "They said": the pronoun speaks for whom it points to, with that one's profile
+                src = dataclasses.replace(
+                    earlier, text=src.text, offsets=src.offsets, name=earlier.name or earlier.text
+                )
         self.history.seen.append(src)
         return src
 

@@ -11,12 +11,24 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimgraph.model import Entity
 
 _DATA = Path(__file__).parent / "data" / "events.json"
 ENTITY_TYPES = {"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"}
+# "the Kursk region": a place name and the word that says it is a region belong together
+REGION_WORDS = {
+    "region",
+    "oblast",
+    "province",
+    "district",
+    "governorate",
+    "krai",
+    "republic",
+    "city",
+    "county",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,7 @@ def plover_of(event: str) -> str | None:
 
 def event_type(doc: Doc, content: list[tuple[int, int]]) -> str:
     """The event type of a claim's content; "other" when nothing signals one."""
-    tokens = []
+    tokens: list[Token] = []
     for s, e in content:
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is not None:
@@ -63,8 +75,12 @@ def entities(doc: Doc, content: list[tuple[int, int]]) -> tuple[Entity, ...]:
     """People, places, organisations and groups that the claim's content names."""
     out: list[Entity] = []
     for ent in doc.ents:
-        if ent.label_ not in ENTITY_TYPES:
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        after = doc[ent.end] if ent.end < len(doc) else None
+        if after is not None and after.lower_ in REGION_WORDS and ent.label_ in ENTITY_TYPES | {"PRODUCT"}:
+            end, label = after.idx + len(after.text), "LOC"
+        if label not in ENTITY_TYPES:
             continue
-        if any(s <= ent.start_char and ent.end_char <= e for s, e in content):
-            out.append(Entity(ent.text, ((ent.start_char, ent.end_char),), ent.label_))
+        if any(s <= start and end <= e for s, e in content):
+            out.append(Entity(doc.text[start:end], ((start, end),), label))
     return tuple(out)

@@ -63,25 +63,25 @@ class SourceHistory:
 
     seen: list[Source] = field(default_factory=list)
 
-    def resolve(self, text: str) -> str | None:
-        """The name a pronoun or description most likely points back to."""
+    def resolve(self, text: str) -> Source | None:
+        """The earlier source a pronoun or description most likely points back to."""
         low = text.lower().strip()
         words = low.split()
         if low in PRONOUNS_PLURAL:
             for s in reversed(self.seen):
                 if _is_plural(s) and not _is_pronoun(s.text):
-                    return s.name or s.text
+                    return s
             return None
         if low in PRONOUNS_SINGULAR:
             for s in reversed(self.seen):
                 if s.kind == "person" and not _is_pronoun(s.text) and not _is_plural(s):
-                    return s.name or s.text
+                    return s
             return None
         if words and words[0] == "the" and len(words) <= 3:
             head = words[-1]
             for s in reversed(self.seen):
                 if s.role and head in s.role.lower() and s.name:
-                    return s.name
+                    return s
         return None
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select, update
 
 from claimgraph.errors import StoreError
 from claimgraph.link.gazetteer import Identity, normalize
-from claimgraph.model import Claim
+from claimgraph.model import Article, Claim
 from claimgraph.store.schema import ALIASES, IDENTITIES, MENTIONS, MERGES
 
 
@@ -89,10 +89,25 @@ def insert_identities(conn: Connection, identities: Iterable[Identity], origin: 
             conn.execute(ALIASES.insert(), new)
 
 
-def mention_rows(article_id: str, claims: Sequence[Claim], claim_pks: Sequence[int]) -> list[dict[str, Any]]:
-    """Who each claim names: its origin (innermost hop), relays (outer hops) and what it is about."""
+def mention_rows(article: Article, claims: Sequence[Claim], claim_pks: Sequence[int]) -> list[dict[str, Any]]:
+    """Who each claim names: its origin (innermost hop), relays (outer hops) and what it is about.
+
+    A claim in the outlet's own voice has the outlet as its origin, when the outlet is known.
+    """
+    article_id = article.id
     rows: list[dict[str, Any]] = []
     for pk, claim in zip(claim_pks, claims, strict=True):
+        if not claim.chain and article.outlet_entity:
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "claim_id": pk,
+                    "identity_id": article.outlet_entity,
+                    "role": "origin",
+                    "text": article.outlet or article.outlet_entity,
+                    "detail": None,
+                }
+            )
         last = len(claim.chain) - 1
         for n, hop in enumerate(claim.chain):
             for src in hop.sources:

@@ -196,7 +196,7 @@ class Store:
             _insert_spans(conn, article_id, record.claims, claim_pks, hop_pks, source_pks)
             if identities:
                 _identities.insert_identities(conn, identities)
-            mentions = _identities.mention_rows(article_id, record.claims, claim_pks)
+            mentions = _identities.mention_rows(record.article, record.claims, claim_pks)
             if mentions:
                 conn.execute(MENTIONS.insert(), mentions)
         return True
