@@ -45,6 +45,10 @@ PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD) of articles that lack one.")
 ]
 ProcessesOption = Annotated[int, typer.Option("--processes", min=1, help="Worker processes for analysis.")]
+GazetteerOption = Annotated[
+    list[Path] | None,
+    typer.Option("--gazetteer", help="Your own gazetteer TSV, extending the shipped one (repeatable)."),
+]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -58,6 +62,19 @@ def _settings(**changes: Any) -> Settings:
     except ClaimgraphError as e:
         _fail(str(e), 2)
         raise  # unreachable
+
+
+def _gazetteers(paths: list[Path] | None) -> tuple[str, ...] | None:
+    """User gazetteer files, checked now so that a bad one stops the command before any work."""
+    if not paths:
+        return None
+    from claimgraph.link.gazetteer import Gazetteer
+
+    try:
+        Gazetteer.load(paths)
+    except ClaimgraphError as e:
+        _fail(str(e), 2)
+    return tuple(str(p) for p in paths)
 
 
 def _check_date(published: str | None) -> None:
@@ -120,6 +137,7 @@ def analyze(
     outlet: OutletOption = None,
     published: PublishedOption = None,
     processes: ProcessesOption = 1,
+    gazetteer: GazetteerOption = None,
 ) -> None:
     """Print the claims of each article and the chain of sources behind each.
 
@@ -128,7 +146,7 @@ def analyze(
     from claimgraph.run import analyze_articles, read_articles
 
     _check_date(published)
-    settings = _settings(processes=processes)
+    settings = _settings(processes=processes, gazetteers=_gazetteers(gazetteer))
     failed = 0
     articles: list[Article] = []
     for item in read_articles(files, settings, outlet=outlet, published=published):
@@ -163,6 +181,7 @@ def ingest(
     outlet: OutletOption = None,
     published: PublishedOption = None,
     processes: ProcessesOption = 1,
+    gazetteer: GazetteerOption = None,
 ) -> None:
     """Read, analyse and store every article under the paths; report what could not be read.
 
@@ -172,7 +191,7 @@ def ingest(
     from claimgraph.run import ingest as run_ingest
 
     _check_date(published)
-    settings = _settings(processes=processes, db_url=db)
+    settings = _settings(processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer))
     store = _open_store(db)
     total = sum(1 for _ in iter_files(paths))
     extractor = _load_extractor(settings) if processes == 1 else None
@@ -215,7 +234,13 @@ def ingest(
 @app.command()
 def claims(
     db: DbOption = "sqlite:///claimgraph.db",
-    source: Annotated[str | None, typer.Option(help="Only claims with this source (any hop).")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only claims with this source (any hop; any alias of an identity)."),
+    ] = None,
+    about: Annotated[
+        str | None, typer.Option(help="Only claims about this identity (any alias), or mentioning this text.")
+    ] = None,
     contains: Annotated[
         str | None, typer.Option(help="Only claims whose content contains this text.")
     ] = None,
@@ -224,10 +249,10 @@ def claims(
 ) -> None:
     """List stored claims.
 
-    Example: claimgraph claims --source "New York Times"
+    Example: claimgraph claims --source NYT --about "North Korea"
     """
     store = _open_store(db)
-    rows = store.claims(source=source, contains=contains, limit=limit)
+    rows = store.claims(source=source, contains=contains, limit=limit, about=about)
     grouped: dict[str, tuple[Article, list[Claim]]] = {}
     for article, claim in rows:
         grouped.setdefault(article.id, (article, []))[1].append(claim)
@@ -246,6 +271,101 @@ def claims(
             )
     out.print(table)
     err.print(f"{len(rows)} claim(s)")
+
+
+@app.command()
+def entities(
+    db: DbOption = "sqlite:///claimgraph.db",
+    kind: Annotated[
+        str | None, typer.Option(help="Only this kind: person, media, military, government, country, …")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the canonical identities in the store, with their aliases and how often claims name them.
+
+    Example: claimgraph entities --kind person
+    """
+    store = _open_store(db)
+    rows = store.identities(kind=kind)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+        return
+    table = Table(expand=True)
+    for col in ("id", "kind", "name", "aliases", "origin", "relay", "about"):
+        table.add_column(col, justify="right" if col in {"origin", "relay", "about"} else "left")
+    for r in rows:
+        table.add_row(
+            r.id, r.kind, escape(r.name), escape(", ".join(r.aliases[:6])), str(r.origin), str(r.relay),
+            str(r.about),
+        )  # fmt: skip
+    out.print(table)
+    err.print(f"{len(rows)} identit{'y' if len(rows) == 1 else 'ies'}")
+
+
+@app.command()
+def entity(
+    words: Annotated[list[str], typer.Argument(help="NAME; or: merge A B; or: unmerge MERGE_ID; or: merges")],
+    db: DbOption = "sqlite:///claimgraph.db",
+    as_json: JsonOption = False,
+) -> None:
+    """Show one identity (any alias): its names, roles over time, the claims it made and the claims about it.
+
+    `entity merge A B` records that A is B (every alias of A then finds B); `entity unmerge ID`
+    undoes a merge; `entity merges` lists them.
+
+    Example: claimgraph entity "Syrskyi"; claimgraph entity merge "Oleksandr Syrsky" "Oleksandr Syrskyi"
+    """
+    store = _open_store(db)
+    try:
+        if words[0] == "merge" and len(words) == 3:
+            merge_id = store.merge_identities(words[1], words[2])
+            into = store.find_identity(words[2])
+            if as_json:
+                sys.stdout.write(json.dumps({"merge": merge_id, "identity": into}) + "\n")
+            else:
+                undo = f"undo: claimgraph entity unmerge {merge_id}"
+                out.print(f"merged {escape(words[1])} into {into} (merge {merge_id}; {undo})")
+            return
+        if words[0] == "unmerge" and len(words) == 2:
+            if not words[1].isdigit():
+                _fail(f"a merge id is a number, not {words[1]!r}; 'claimgraph entity merges' lists them", 2)
+            a, b = store.undo_merge(int(words[1]))
+            if as_json:
+                sys.stdout.write(json.dumps({"unmerged": int(words[1]), "from": a, "into": b}) + "\n")
+            else:
+                out.print(f"undid merge {words[1]}: {a} and {b} are two identities again")
+            return
+        if words == ["merges"]:
+            log = store.merges()
+            if as_json:
+                for row in log:
+                    sys.stdout.write(json.dumps(row) + "\n")
+            else:
+                for row in log:
+                    state = f"undone {row['undone_at']}" if row["undone_at"] else "in force"
+                    out.print(f"{row['id']}: {row['from']} → {row['into']} ({row['at']}, {state})")
+            return
+        name = " ".join(words)
+        detail = store.identity(name)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    if detail is None:
+        _fail(f"no identity named {name!r}; 'claimgraph entities' lists them")
+    if as_json:
+        sys.stdout.write(json.dumps(detail, ensure_ascii=False) + "\n")
+        return
+    ident = detail["identity"]
+    out.print(f"[bold]{escape(ident.get('name', ident['id']))}[/] ({ident['id']}, {ident.get('kind')})")
+    if ident.get("aliases"):
+        out.print("aliases: " + escape(", ".join(ident["aliases"])))
+    for key in ("side", "parent"):
+        if ident.get(key):
+            out.print(f"{key}: {ident[key]}")
+    for role in detail["roles"]:
+        out.print(f"role: {escape(role['role'])} ({role['first']} – {role['last']})")
+    out.print(f"claims made (origin or relay): {len(detail['claims_made'])}")
+    out.print(f"claims about it: {len(detail['claims_about'])}")
 
 
 def _eval_progress(label: str) -> tuple[Progress, Callable[[int, int], None]]:
@@ -339,7 +459,9 @@ def eval_newsquant(
 @eval_app.command("certainty")
 def eval_certainty(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL (tests/data/certainty_gold.jsonl).")],
-    texts: Annotated[Path, typer.Argument(help="Folder of the gold items' article texts (PolNeAR train/text).")],
+    texts: Annotated[
+        Path, typer.Argument(help="Folder of the gold items' article texts (PolNeAR train/text).")
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Certainty × polarity accuracy against hand-labelled claims.

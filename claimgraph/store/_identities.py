@@ -205,14 +205,14 @@ def summaries(
     rows = conn.execute(stmt.order_by(IDENTITIES.c.id)).all()
     redirects = _redirects(conn)
     aliases: dict[str, list[str]] = {}
-    for ident, alias in conn.execute(select(ALIASES.c.identity_id, ALIASES.c.alias)).tuples():
+    for ident, alias in conn.execute(select(ALIASES.c.identity_id, ALIASES.c.alias)):
         aliases.setdefault(ident, []).append(alias)
     counts: dict[tuple[str, str], int] = {}
     for ident, role, n in conn.execute(
         select(MENTIONS.c.identity_id, MENTIONS.c.role, func.count()).group_by(
             MENTIONS.c.identity_id, MENTIONS.c.role
         )
-    ).tuples():
+    ):
         counts[(canonical_from(redirects, ident), role)] = (
             counts.get((canonical_from(redirects, ident), role), 0) + n
         )

@@ -22,7 +22,9 @@ def _bad_batch(folder: Path) -> dict[str, str]:
     (folder / "good.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
-    (folder / "cp1251.txt").write_bytes("Войска отошли от линии фронта, сообщил представитель.".encode("cp1251"))
+    (folder / "cp1251.txt").write_bytes(
+        "Войска отошли от линии фронта, сообщил представитель.".encode("cp1251")
+    )
     (folder / "nothing.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     lines = [
         json.dumps({"id": "a1", "title": "One", "text": "The army said the bridge was destroyed."}),
@@ -121,3 +123,60 @@ def test_cli_eval_polnear_bad_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "polnear", str(tmp_path)])
     assert result.exit_code == 1
     assert "error" in result.output and str(tmp_path) in result.output
+
+
+def test_cli_entities_entity_and_reversible_merge(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    assert runner.invoke(app, ["ingest", str(EXAMPLE), "--db", db]).exit_code == 0
+    listed = runner.invoke(app, ["entities", "--db", db, "--json", "--kind", "person"])
+    ids = {json.loads(x)["id"] for x in listed.stdout.splitlines() if x.strip()}
+    assert {"person/oleksandr-syrskyi", "person/oleksandr-kindratenko"} <= ids
+    shown = json.loads(runner.invoke(app, ["entity", "Syrsky", "--db", db, "--json"]).stdout)
+    assert shown["identity"]["id"] == "person/oleksandr-syrskyi"
+    assert any("commander of the Ukrainian Armed Forces" in r["role"] for r in shown["roles"])
+    assert len(shown["claims_made"]) == 1
+    # --source and --about match any alias
+    by_alias = runner.invoke(app, ["claims", "--db", db, "--source", "Syrskyi", "--json"]).stdout
+    assert "the number of North Korean troops halved" in by_alias
+    about = runner.invoke(app, ["claims", "--db", db, "--about", "DPRK", "--json"]).stdout
+    records = [ClaimRecord.loads(x) for x in about.splitlines() if x.strip()]
+    assert records and all(
+        any(e.entity == "gpe/north-korea" for e in c.entities) for r in records for c in r.claims
+    )
+    # merge, then undo: recorded and reversible
+    merged = json.loads(
+        runner.invoke(app, ["entity", "merge", "Kindratenko", "Syrskyi", "--db", db, "--json"]).stdout
+    )
+    assert merged["identity"] == "person/oleksandr-syrskyi"
+    after = json.loads(runner.invoke(app, ["entity", "Kindratenko", "--db", db, "--json"]).stdout)
+    assert after["identity"]["id"] == "person/oleksandr-syrskyi" and len(after["claims_made"]) == 3
+    assert runner.invoke(app, ["entity", "unmerge", str(merged["merge"]), "--db", db]).exit_code == 0
+    back = json.loads(runner.invoke(app, ["entity", "Kindratenko", "--db", db, "--json"]).stdout)
+    assert back["identity"]["id"] == "person/oleksandr-kindratenko"
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["entity", "merge", "Syrskyi", "Syrsky"], "already one identity"),
+        (["entity", "merge", "Nobody", "Syrskyi"], "no identity named 'Nobody'"),
+        (["entity", "unmerge", "99"], "no merge with id 99"),
+        (["entity", "Nobody"], "no identity named 'Nobody'"),
+    ],
+)
+def test_cli_entity_errors_are_clear(tmp_path: Path, words: list[str], message: str) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    assert runner.invoke(app, ["ingest", str(EXAMPLE), "--db", db]).exit_code == 0
+    result = runner.invoke(app, [*words, "--db", db])
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_cli_bad_user_gazetteer_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.tsv"
+    bad.write_text(
+        "id\tkind\tname\taliases\tside\tparent\tdomains\nperson/x\tnotakind\tX\t\t\t\t\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["analyze", str(EXAMPLE), "--gazetteer", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2" in result.output
