@@ -82,7 +82,7 @@ def insert_identities(conn: Connection, identities: Iterable[Identity], origin: 
                 select(ALIASES.c.key, ALIASES.c.identity_id).where(
                     ALIASES.c.key.in_(keys), ALIASES.c.identity_id.in_(wanted)
                 )
-            ).tuples()
+            )
         )
         new = [row for k, row in alias_rows.items() if k not in present]
         if new:
@@ -188,7 +188,7 @@ def find(conn: Connection, name: str) -> str | None:
                 select(MENTIONS.c.identity_id, func.count())
                 .where(MENTIONS.c.identity_id.in_(ids))
                 .group_by(MENTIONS.c.identity_id)
-            ).tuples()
+            )
         )
         return max(sorted(found), key=lambda i: counts.get(i, 0))
     return found.pop()
