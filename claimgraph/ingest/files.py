@@ -31,6 +31,12 @@ _HTML = {".html", ".htm", ".xhtml"}
 _TEXT = {".txt", ".text", ".md"}
 
 
+def _not_an_article(name: str) -> bool:
+    """Documentation and gold annotations beside a corpus: README, LICENSE, *.md, *.gold.*."""
+    low = name.lower()
+    return low.startswith(("readme", "license", "licence", "copying")) or low.endswith(".md") or ".gold." in low
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
@@ -38,7 +44,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         yield folder  # unreadable: read_path says why
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (entry.is_file() and _not_an_article(entry.name)):
             continue
         if entry.is_dir():
             if not entry.is_symlink():  # a linked folder may loop back
@@ -52,7 +58,8 @@ def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
 
     paths (Sequence[Path]): files and folders. A folder is walked recursively in
         sorted order, leaving out hidden files and folders (names starting with
-        "."); a file named directly is always yielded, as is a path that does not
+        "."), documentation (README, LICENSE, ``*.md``) and gold annotations
+        (``*.gold.*``); a file named directly is always yielded, as is a path that does not
         exist, so that ``read_path`` reports it.
     YIELDS (Path): each file once, in order.
     """
