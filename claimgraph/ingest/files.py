@@ -34,7 +34,9 @@ _TEXT = {".txt", ".text", ".md"}
 def _not_an_article(name: str) -> bool:
     """Documentation and gold annotations beside a corpus: README, LICENSE, *.md, *.gold.*."""
     low = name.lower()
-    return low.startswith(("readme", "license", "licence", "copying")) or low.endswith(".md") or ".gold." in low
+    return (
+        low.startswith(("readme", "license", "licence", "copying")) or low.endswith(".md") or ".gold." in low
+    )
 
 
 def _walk(folder: Path) -> Iterator[Path]:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
+import numpy as np
 from alembic.util import CommandError
 from sqlalchemy import (
     ColumnElement,
@@ -32,7 +33,7 @@ from sqlalchemy.sql.functions import Function
 from claimgraph.errors import StoreError
 from claimgraph.link.gazetteer import Identity
 from claimgraph.model import Article, Claim, ClaimRecord, Hop
-from claimgraph.store import _convert, _identities
+from claimgraph.store import _convert, _identities, _links
 from claimgraph.store._engine import (
     DEFAULT_URL,
     SQLITE_LOWER,
@@ -44,7 +45,7 @@ from claimgraph.store._engine import (
 )
 from claimgraph.store._identities import IdentitySummary
 from claimgraph.store._migrate import current_revision, upgrade
-from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MENTIONS, SOURCES, SPANS
+from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MEMBERS, MENTIONS, SOURCES, SPANS
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
 _CHUNK = 900
@@ -173,7 +174,13 @@ class Store:
     # -- writing ---------------------------------------------------------------
 
     def save(
-        self, record: ClaimRecord, *, replace: bool = False, identities: Sequence[Identity] = ()
+        self,
+        record: ClaimRecord,
+        *,
+        replace: bool = False,
+        identities: Sequence[Identity] = (),
+        vectors: np.ndarray | None = None,
+        quantity_keys: Sequence[tuple[int, str]] = (),
     ) -> bool:
         """Store an article with all its claims, in one transaction.
 
@@ -181,6 +188,8 @@ class Store:
         replace (bool): where the article is stored already, replace it (and its claims).
         identities (Sequence[Identity]): the identities the record's sources and entities
             name, added to the store where it lacks them, in the same transaction.
+        vectors (np.ndarray | None): one embedding per claim, in order, for linking.
+        quantity_keys: (claim position, key) of the numbers the claims give.
         RETURNS (bool): True if it was written; False if an article with that id was
             stored already (then nothing changes).
         """
@@ -199,7 +208,109 @@ class Store:
             mentions = _identities.mention_rows(record.article, record.claims, claim_pks)
             if mentions:
                 conn.execute(MENTIONS.insert(), mentions)
+            if vectors is not None:
+                _links.insert_vectors(conn, claim_pks, vectors)
+            _links.insert_quantity_keys(conn, [(claim_pks[i], key) for i, key in quantity_keys])
         return True
+
+    # -- links ------------------------------------------------------------------
+
+    def claim_pks(self, uids: Sequence[str]) -> dict[str, int]:
+        """Store keys of claims by their uid."""
+        with self._reading("look up claims") as conn:
+            return _links.pks_of(conn, uids)
+
+    def article_claim_pks(self, article_id: str) -> list[tuple[int, str]]:
+        with self._reading("look up claims") as conn:
+            rows = conn.execute(
+                select(CLAIMS.c.id, CLAIMS.c.uid)
+                .where(CLAIMS.c.article_id == article_id)
+                .order_by(CLAIMS.c.position)
+            )
+            return [(r.id, r.uid) for r in rows]
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every claim's embedding with its uid (to build the candidate index)."""
+        with self._reading("read claim vectors") as conn:
+            return _links.all_vectors(conn)
+
+    def link_claims(self, pks: Sequence[int]) -> dict[int, tuple[Article, Claim, np.ndarray]]:
+        """Claims with their article and vector, by store key."""
+        if not pks:
+            return {}
+        with self._reading("read claims") as conn:
+            rows: list[Row[Any]] = []
+            for chunk in _chunks(list(pks)):
+                rows.extend(conn.execute(select(CLAIMS).where(CLAIMS.c.id.in_(chunk))).all())
+            claims = _load_claims(conn, rows)
+            ids = list({r.article_id for r in rows})
+            articles: dict[str, Article] = {}
+            for chunk in _chunks(ids):
+                for row in conn.execute(select(ARTICLES).where(ARTICLES.c.id.in_(chunk))):
+                    articles[row.id] = _convert.article_from_row(row)
+            vectors = _links.vectors_of(conn, [r.id for r in rows])
+        out = {}
+        for row, claim in zip(rows, claims, strict=True):
+            vec = vectors.get(row.id)
+            if vec is not None:
+                out[row.id] = (articles[row.article_id], claim, vec)
+        return out
+
+    def unlinked(self) -> list[int]:
+        """Claims saved but not linked yet (an ingest stopped in between)."""
+        with self._reading("find unlinked claims") as conn:
+            return _links.unlinked(conn)
+
+    def quantity_matches(self, keys: Sequence[str]) -> list[int]:
+        with self._reading("find quantities") as conn:
+            return _links.quantity_matches(conn, keys)
+
+    def apply_links(
+        self,
+        claim_pks: Sequence[int],
+        links: Sequence[tuple[int, int, float]],
+        contradictions: Sequence[tuple[int, int, str, str]],
+    ) -> None:
+        """Store new links and contradictions and update the clusters they touch, in one transaction."""
+        with self._writing("store links") as conn:
+            _links.insert_links(conn, links)
+            _links.insert_contradictions(conn, contradictions)
+            touched = set(claim_pks) | {a for a, _, _ in links} | {b for _, b, _ in links}
+            _links.recompute_memberships(conn, touched)
+
+    def clear_links(self) -> None:
+        """Forget every link, cluster and contradiction (before linking again from scratch)."""
+        with self._writing("clear links") as conn:
+            _links.clear_links(conn)
+
+    def cluster_members(self) -> dict[str, list[int]]:
+        """Every cluster, by name, with its claims' store keys."""
+        with self._reading("read clusters") as conn:
+            return _links.cluster_rows(conn)
+
+    def cluster(self, name: str) -> list[int]:
+        with self._reading("read a cluster") as conn:
+            return _links.cluster_of(conn, name)
+
+    def clusters_of(self, pks: Sequence[int]) -> set[str]:
+        with self._reading("read clusters") as conn:
+            return _links.clusters_of(conn, pks)
+
+    def contradictions(self, pks: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        with self._reading("read contradictions") as conn:
+            return _links.contradiction_rows(conn, pks)
+
+    def delete_article_and_relink(self, article_id: str) -> bool:
+        """Delete an article; the clusters its claims were in are recomputed without them."""
+        with self._writing(f"delete article {article_id}") as conn:
+            pks = [r[0] for r in conn.execute(select(CLAIMS.c.id).where(CLAIMS.c.article_id == article_id))]
+            clusters = _links.clusters_of(conn, pks)
+            others = {pk for c in clusters for pk in _links.cluster_of(conn, c)} - set(pks)
+            result = conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
+            if others:
+                conn.execute(delete(MEMBERS).where(MEMBERS.c.claim_id.in_(list(others))))
+                _links.recompute_memberships(conn, others)
+            return bool(result.rowcount)
 
     # -- identities -------------------------------------------------------------
 

@@ -20,9 +20,11 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -258,6 +260,67 @@ class MentionRow(Base):
     )
 
 
+class VectorRow(Base):
+    """A claim's sentence embedding (float16), the basis of linking."""
+
+    __tablename__ = "claim_vectors"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LinkRow(Base):
+    """Two claims that assert the same proposition (a < b by claim id)."""
+
+    __tablename__ = "claim_links"
+
+    a_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_claim_links_b_id", "b_id"),)
+
+
+class MemberRow(Base):
+    """The cluster a linked claim belongs to, named by its smallest member's claim uid."""
+
+    __tablename__ = "cluster_members"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+    cluster: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_cluster_members_cluster", "cluster"),)
+
+
+class ContradictionRow(Base):
+    """Two claims that cannot both hold, and why."""
+
+    __tablename__ = "contradictions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    a_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("a_id", "b_id", "kind"),
+        Index("ix_contradictions_b_id", "b_id"),
+    )
+
+
+class QuantityKeyRow(Base):
+    """What a claim's number counts ("troops|persons"), to find other values of the same quantity."""
+
+    __tablename__ = "quantity_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_quantity_keys_key", "key"), Index("ix_quantity_keys_claim_id", "claim_id"))
+
+
 Index("ix_claims_content_lower", lower_prefix(ClaimRow.content))
 Index("ix_sources_text_lower", lower_prefix(SourceRow.text))
 
@@ -270,4 +333,9 @@ IDENTITIES = cast(Table, IdentityRow.__table__)
 ALIASES = cast(Table, AliasRow.__table__)
 MERGES = cast(Table, MergeRow.__table__)
 MENTIONS = cast(Table, MentionRow.__table__)
+VECTORS = cast(Table, VectorRow.__table__)
+LINKS = cast(Table, LinkRow.__table__)
+MEMBERS = cast(Table, MemberRow.__table__)
+CONTRADICTIONS = cast(Table, ContradictionRow.__table__)
+QUANTITY_KEYS = cast(Table, QuantityKeyRow.__table__)
 SPANS = cast(Table, SpanRow.__table__)

@@ -24,6 +24,7 @@ from claimgraph.store.schema import Base
 TABLES = {
     "alembic_version", "articles", "claims", "hops", "sources", "spans",
     "identities", "aliases", "merges", "mentions",
+    "claim_vectors", "claim_links", "cluster_members", "contradictions", "quantity_keys",
 }  # fmt: skip
 REVISIONS = [rev.revision for rev in reversed(list(script_directory().walk_revisions()))]
 
