@@ -11,13 +11,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
 from claimgraph.ingest import iter_files, read_path
+from claimgraph.link.clusters import ENTITY_WEIGHT, THRESHOLD, LinkClaim, links
+from claimgraph.link.contradictions import compare_numbers, compare_same_claim, quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
-from claimgraph.model import Article, ClaimRecord
+from claimgraph.link.index import CandidateIndex
+from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
 
 
@@ -86,11 +92,134 @@ def _extract(
             yield from records
 
 
+class Linker:
+    """Links stored claims across articles, a new article at a time, against what is stored.
+
+    store: the Store. encode: texts -> unit vectors (the sentence encoder by default).
+    """
+
+    def __init__(self, store: Any, encode: Callable[[list[str]], np.ndarray] | None = None) -> None:
+        self.store = store
+        self._encode = encode
+        self.index: CandidateIndex | None = None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self._encode is None:
+            from claimgraph.link.embed import Encoder
+
+            self._encode = Encoder.load().encode
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.asarray(self._encode(texts), dtype=np.float32)
+
+    def _index(self) -> CandidateIndex:
+        if self.index is None:
+            self.index = CandidateIndex()
+            uids, vectors = self.store.all_vectors()
+            self.index.add(uids, vectors)
+        return self.index
+
+    def link(self, pks: list[int]) -> int:
+        """Link these stored claims (saved with their vectors) to everything stored; RETURNS links made."""
+        new = self.store.link_claims(pks)
+        if not new:
+            return 0
+        order = [pk for pk in pks if pk in new]
+        mine = {pk: LinkClaim(new[pk][1], new[pk][0], new[pk][2]) for pk in order}
+        vecs = np.stack([mine[pk].vector for pk in order])
+        index = self._index()
+        floor = THRESHOLD - ENTITY_WEIGHT
+        wanted: dict[str, float] = {}
+        hits: dict[int, list[str]] = {}
+        own = {mine[pk].id for pk in order}
+        for i, found in index.similar(vecs, floor):
+            hits[order[i]] = [uid for uid, _ in found if uid not in own]
+            for uid, sim in found:
+                wanted[uid] = sim
+        uid_pk = self.store.claim_pks(list(wanted)) if wanted else {}
+        others = self.store.link_claims(list(uid_pk.values())) if uid_pk else {}
+        stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in others.items()}
+        by_uid = {lc.id: pk for pk, lc in {**stored, **mine}.items()}
+        pairs: list[tuple[LinkClaim, LinkClaim]] = []
+        for pk in order:
+            for uid in hits.get(pk, []):
+                other = by_uid.get(uid)
+                if other is not None and other in stored:
+                    pairs.append((mine[pk], stored[other]))
+        for i, a in enumerate(order):
+            for b in order[i + 1 :]:
+                if float(np.dot(mine[a].vector, mine[b].vector)) >= floor:
+                    pairs.append((mine[a], mine[b]))
+        made = links(list(mine.values()), pairs)
+        link_rows = [(by_uid[x.a], by_uid[x.b], x.score) for x in made]
+        contradictions = self._contradictions(mine, order, link_rows, {**stored, **mine})
+        self.store.apply_links(order, link_rows, contradictions)
+        index.add([mine[pk].id for pk in order], vecs)
+        return len(made)
+
+    def _contradictions(
+        self,
+        mine: dict[int, LinkClaim],
+        order: list[int],
+        link_rows: list[tuple[int, int, float]],
+        known: dict[int, LinkClaim],
+    ) -> list[tuple[int, int, str, str]]:
+        out: list[tuple[int, int, str, str]] = []
+        # inside the clusters the new claims join: every pair with a new claim
+        linked = {a for a, _, _ in link_rows} | {b for _, b, _ in link_rows}
+        clusters = self.store.clusters_of(list(linked - set(order)))
+        members = {pk for c in clusters for pk in self.store.cluster(c)}
+        members |= linked
+        # the same quantity in other clusters: "12,000 troops" against "about 11,000"
+        keys = [k for pk in order for k in quantity_keys(mine[pk].claim)]
+        numbers = set(self.store.quantity_matches(keys)) if keys else set()
+        need = [pk for pk in (members | numbers) if pk not in known]
+        for pk, (a, c, v) in self.store.link_claims(need).items():
+            known[pk] = LinkClaim(c, a, v)
+        for pk in order:
+            x = mine[pk]
+            for other in sorted(members | numbers):
+                if other == pk or other not in known:
+                    continue
+                y = known[other]
+                found = compare_numbers(x.claim, y.claim)
+                if other in members:
+                    found += compare_same_claim(x.claim, y.claim, float(np.dot(x.vector, y.vector)))
+                for c in found:
+                    out.append((pk, other, c.kind, c.reason))
+        return out
+
+    def link_unlinked(self) -> int:
+        """Link whatever was saved but not linked (an interrupted ingest)."""
+        pending = self.store.unlinked()
+        total = 0
+        for i in range(0, len(pending), 200):
+            total += self.link(pending[i : i + 200])
+        return total
+
+    def relink(self) -> int:
+        """Forget every link and link all stored claims again (after a merge of identities)."""
+        self.store.clear_links()
+        self.index = CandidateIndex()
+        return self.link_unlinked()
+
+
+def quantity_keys(claim: Claim) -> list[str]:
+    """The keys under which a claim's numbers are compared with other claims' (see contradictions)."""
+    out = []
+    for q in claim.quantities:
+        key = quantity_key(claim, q)
+        if key is not None:
+            out.append(f"{key[0]}|{key[1]}")
+    return list(dict.fromkeys(out))
+
+
 @dataclass
 class IngestReport:
     stored: int = 0
     already: int = 0
     claims: int = 0
+    links: int = 0
     failed: list[InputError] = field(default_factory=list)
 
 
@@ -103,6 +232,7 @@ def ingest(
     published: str | None = None,
     extractor: Extractor | None = None,
     on_article: Callable[[Article | InputError], None] | None = None,
+    linker: Linker | None = None,
 ) -> IngestReport:
     """Read, analyse and store every article under ``paths``; one transaction per article.
 
@@ -126,11 +256,17 @@ def ingest(
                 yield item
 
     resolver = Resolver(gazetteer(settings), known=store.find_identity)
+    link = linker or Linker(store)
+    # what an earlier, interrupted run saved but did not link
+    link.link_unlinked()
     for extracted in _extract(fresh(), settings, extractor):
         record, identities = resolver.resolve(extracted)
-        if store.save(record, identities=identities):
+        vectors = link.encode([c.content.text for c in record.claims])
+        keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
+        if store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
             report.stored += 1
             report.claims += len(record.claims)
+            report.links += link.link([pk for pk, _ in store.article_claim_pks(record.article.id)])
         else:
             report.already += 1
     return report
