@@ -18,11 +18,12 @@ import numpy as np
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
 from claimgraph.ingest import iter_files, read_path
-from claimgraph.link.clusters import ENTITY_WEIGHT, THRESHOLD, LinkClaim, links
+from claimgraph.link.clusters import ENTITY_WEIGHT, THRESHOLD, ClusterReport, LinkClaim, links, report
 from claimgraph.link.contradictions import compare_numbers, compare_same_claim, quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
 from claimgraph.link.index import CandidateIndex
+from claimgraph.link.origins import origins
 from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
 
@@ -270,3 +271,127 @@ def ingest(
         else:
             report.already += 1
     return report
+
+
+# -- reading the links back -----------------------------------------------------------------------
+
+
+def _link_claims(store: Any, pks: list[int]) -> list[LinkClaim]:
+    return [LinkClaim(c, a, v) for a, c, v in store.link_claims(pks).values()]
+
+
+def cluster_reports(store: Any, min_size: int = 2, min_origins: int = 1) -> Iterator[ClusterReport]:
+    """Every cluster with at least ``min_size`` claims and ``min_origins`` independent origins."""
+    for name, pks in sorted(store.cluster_members().items()):
+        if len(pks) < min_size:
+            continue
+        rep = report(name, _link_claims(store, pks))
+        if rep.independent_origins >= min_origins:
+            yield rep
+
+
+def cluster_report(store: Any, name: str) -> ClusterReport | None:
+    pks = store.cluster(name)
+    if not pks:
+        # a claim id names the cluster it is in
+        found = store.claim_pks([name])
+        if not found:
+            return None
+        clusters = store.clusters_of(list(found.values()))
+        if not clusters:
+            return None
+        name = clusters.pop()
+        pks = store.cluster(name)
+    return report(name, _link_claims(store, pks))
+
+
+def contradiction_list(store: Any) -> list[dict[str, Any]]:
+    """Stored contradictions, each with its two claims, their sources and the reason."""
+    rows = store.contradictions()
+    pks = sorted({r["a_id"] for r in rows} | {r["b_id"] for r in rows})
+    claims = store.link_claims(pks)
+    out = []
+    for r in rows:
+        sides = []
+        for pk in (r["a_id"], r["b_id"]):
+            if pk not in claims:
+                continue
+            art, claim, _ = claims[pk]
+            sides.append(
+                {
+                    "claim": claim.id,
+                    "text": claim.content.text,
+                    "article": {
+                        "id": art.id,
+                        "title": art.title,
+                        "outlet": art.outlet,
+                        "published": art.published,
+                    },
+                    "origins": [n.label for n in origins(art, claim)],
+                }
+            )
+        if len(sides) == 2:
+            out.append({"kind": r["kind"], "reason": r["reason"], "a": sides[0], "b": sides[1]})
+    return out
+
+
+def timeline(store: Any, what: str, settings: Settings | None = None) -> dict[str, Any] | None:
+    """Reported values over time for a cluster (its id), an identity (any alias) or a quantity
+    ("North Korean troops"): when each report appeared, the time it is about, its numbers, its origins."""
+    rep = cluster_report(store, what)
+    if rep is not None:
+        members = rep.members
+        title = f"cluster {rep.id}"
+    else:
+        group = store.find_identity(what)
+        if group is not None:
+            rows = store.claims(about=what)
+            title = f"claims about {group}"
+        else:
+            rows = _quantity_claims(store, what, settings or Settings())
+            if not rows:
+                return None
+            title = f"reported values of “{what}”"
+        pks = store.claim_pks([c.id for _, c in rows])
+        members = _link_claims(store, list(pks.values()))
+    entries = []
+    for m in sorted(members, key=lambda m: (m.article.published or "", m.id)):
+        entries.append(
+            {
+                "published": m.article.published,
+                "about": [t.to_json() for t in m.claim.times if t.kind in {"date", "interval"}],
+                "claim": m.claim.id,
+                "text": m.claim.content.text,
+                "values": [q.to_json() for q in m.claim.quantities],
+                "certainty": m.claim.certainty,
+                "polarity": m.claim.polarity,
+                "origins": [n.label for n in origins(m.article, m.claim)],
+                "article": {"id": m.article.id, "title": m.article.title, "outlet": m.article.outlet},
+            }
+        )
+    return {"timeline": title, "entries": entries}
+
+
+def _quantity_claims(store: Any, phrase: str, settings: Settings) -> list[tuple[Article, Claim]]:
+    """Claims whose numbers count what the phrase names: the counted word and the places in it."""
+    from claimgraph.link.contradictions import COUNTED_CLASSES
+
+    words = [w.strip(".,").lower() for w in phrase.split()]
+    cls = next((COUNTED_CLASSES[w] for w in reversed(words) if w in COUNTED_CLASSES), None)
+    if cls is None:
+        return []
+    gaz = gazetteer(settings)
+    entity_ids = set()
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            hit = gaz.lookup(" ".join(phrase.split()[i : i + n]))
+            if hit is not None:
+                entity_ids.add(hit.id)
+    pks = store.quantity_matches([k for k in store.quantity_key_names() if k.startswith(cls + "|")])
+    out = []
+    for art, claim, _ in store.link_claims(pks).values():
+        ents = {e.entity for e in claim.entities if e.entity}
+        if entity_ids and not (entity_ids & ents):
+            continue
+        out.append((art, claim))
+    return out

@@ -223,7 +223,7 @@ def ingest(
             _fail(str(e))
         progress.update(task, completed=total)
     err.print(
-        f"stored {report.stored} article(s) with {report.claims} claim(s); "
+        f"stored {report.stored} article(s) with {report.claims} claim(s) and {report.links} link(s); "
         f"{report.already} already stored; {len(report.failed)} failed",
         highlight=False,
     )
@@ -366,6 +366,152 @@ def entity(
         out.print(f"role: {escape(role['role'])} ({role['first']} – {role['last']})")
     out.print(f"claims made (origin or relay): {len(detail['claims_made'])}")
     out.print(f"claims about it: {len(detail['claims_about'])}")
+
+
+def _print_cluster(rep: Any) -> None:
+    data = rep.to_json()
+    out.print(
+        f"[bold]{data['id']}[/]  {data['size']} claims · "
+        f"{data['independent_origins']} independent origin(s): "
+        + escape(", ".join(o["name"] for o in data["origins"]))
+    )
+    for c in data["claims"]:
+        art = c["article"]
+        where = " · ".join(x for x in (art.get("outlet"), art.get("published"), art.get("title")) if x)
+        out.print(f"  • {escape(c['content']['text'])}\n    [dim]{escape(where)}[/]")
+    for r in data["relays"]:
+        out.print(f"  relay: {escape(r['from_name'])} → {escape(r['to_name'])}")
+    for flag in data["circular"]:
+        out.print(f"  [yellow]circular:[/] {escape(flag)}")
+    for c in data["contradictions"]:
+        out.print(f"  [red]{c['kind']}:[/] {escape(c['reason'])}")
+
+
+@app.command()
+def clusters(
+    db: DbOption = "sqlite:///claimgraph.db",
+    min_size: Annotated[
+        int, typer.Option(min=1, help="Only clusters of at least N claims (1: singletons too).")
+    ] = 2,
+    min_origins: Annotated[
+        int, typer.Option(min=1, help="Only clusters with at least N independent origins.")
+    ] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """List claims reported more than once: members, independent origins, relays, contradictions.
+
+    Example: claimgraph clusters --min-origins 2 --json
+    """
+    from claimgraph.run import cluster_reports
+
+    store = _open_store(db)
+    n = 0
+    for rep in cluster_reports(store, min_size=min_size, min_origins=min_origins):
+        n += 1
+        if as_json:
+            sys.stdout.write(json.dumps(rep.to_json(), ensure_ascii=False) + "\n")
+        else:
+            _print_cluster(rep)
+    if not as_json:
+        err.print(f"{n} cluster(s)")
+
+
+@app.command()
+def cluster(
+    name: Annotated[str, typer.Argument(help="A cluster id (or the id of any claim in it).")],
+    db: DbOption = "sqlite:///claimgraph.db",
+    as_json: JsonOption = False,
+) -> None:
+    """Show one cluster: its claims, independent origins, relay tree and contradictions.
+
+    Example: claimgraph cluster claim:3cad3d2eddd42d0b9d0f
+    """
+    from claimgraph.run import cluster_report
+
+    rep = cluster_report(_open_store(db), name)
+    if rep is None:
+        _fail(f"no cluster or claim {name!r}; 'claimgraph clusters' lists them")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(rep.to_json(), ensure_ascii=False) + "\n")
+    else:
+        _print_cluster(rep)
+
+
+@app.command()
+def contradictions(db: DbOption = "sqlite:///claimgraph.db", as_json: JsonOption = False) -> None:
+    """List claims that cannot both hold: numbers beyond what "about" allows, opposite polarity, denials.
+
+    Example: claimgraph contradictions --json
+    """
+    from claimgraph.run import contradiction_list
+
+    rows = contradiction_list(_open_store(db))
+    for r in rows:
+        if as_json:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+            continue
+        out.print(f"[red]{r['kind']}[/]: {escape(r['reason'])}")
+        for side in (r["a"], r["b"]):
+            art = side["article"]
+            out.print(
+                f"  • {escape(side['text'])}\n    [dim]{escape(', '.join(side['origins']))} · "
+                f"{escape(art.get('outlet') or '')} {escape(art.get('published') or '')}[/]"
+            )
+    if not as_json:
+        err.print(f"{len(rows)} contradiction(s)")
+
+
+@app.command()
+def timeline(
+    what: Annotated[str, typer.Argument(help="A cluster id, an identity (any alias) or a quantity phrase.")],
+    db: DbOption = "sqlite:///claimgraph.db",
+    as_json: JsonOption = False,
+) -> None:
+    """Reported values over time, with when each report appeared and the time it is about.
+
+    Example: claimgraph timeline "North Korean troops"
+    """
+    from claimgraph.run import timeline as build
+
+    data = build(_open_store(db), what)
+    if data is None:
+        _fail(f"no cluster, identity or counted quantity named {what!r}")
+        return
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=escape(data["timeline"]), expand=True, show_lines=True)
+    for col in ("published", "about", "values", "claim", "origins"):
+        table.add_column(col)
+    for e in data["entries"]:
+        about = ", ".join(f"{t['text']} ({t.get('value')})" for t in e["about"])
+        values = ", ".join(q["text"] for q in e["values"])
+        table.add_row(
+            e["published"] or "",
+            escape(about),
+            escape(values),
+            escape(e["text"]),
+            escape(", ".join(e["origins"])),
+        )
+    out.print(table)
+
+
+@app.command()
+def relink(db: DbOption = "sqlite:///claimgraph.db") -> None:
+    """Link every stored claim again from scratch (after merging identities, or a new linking model).
+
+    Example: claimgraph relink --db sqlite:///claims.db
+    """
+    from claimgraph.run import Linker
+
+    store = _open_store(db)
+    try:
+        n = Linker(store).relink()
+    except ClaimgraphError as e:
+        _fail(str(e))
+        return
+    err.print(f"{n} link(s); {len(store.cluster_members())} cluster(s)")
 
 
 def _eval_progress(label: str) -> tuple[Progress, Callable[[int, int], None]]:

@@ -45,7 +45,7 @@ from claimgraph.store._engine import (
 )
 from claimgraph.store._identities import IdentitySummary
 from claimgraph.store._migrate import current_revision, upgrade
-from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MEMBERS, MENTIONS, SOURCES, SPANS
+from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MEMBERS, MENTIONS, QUANTITY_KEYS, SOURCES, SPANS
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
 _CHUNK = 900
@@ -260,6 +260,11 @@ class Store:
         """Claims saved but not linked yet (an ingest stopped in between)."""
         with self._reading("find unlinked claims") as conn:
             return _links.unlinked(conn)
+
+    def quantity_key_names(self) -> list[str]:
+        """Every distinct quantity key stored."""
+        with self._reading("read quantity keys") as conn:
+            return [r[0] for r in conn.execute(select(QUANTITY_KEYS.c.key).distinct())]
 
     def quantity_matches(self, keys: Sequence[str]) -> list[int]:
         with self._reading("find quantities") as conn:

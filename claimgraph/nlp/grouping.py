@@ -1,0 +1,209 @@
+"""Group the tagger's CUE, SOURCE and CONTENT spans into attributions.
+
+Each CUE span starts an attribution. Every SOURCE and CONTENT span is attached to
+a cue of its own sentence: one it is syntactically tied to (the source is the
+subject of the cue verb, the content is the clause the cue governs, or the cue is a
+parenthetical inside the content), else the nearest. Only a quotation may belong to
+a cue of another sentence (see ``_other_sentence``); other spans without a cue in
+their sentence are dropped. A cue
+keeps one source (the nearest); a cue left without a source borrows the source of
+a cue it is coordinated with or subordinate to ("X said ... and added ...").
+Several contents may hang on one cue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from claimgraph.nlp.attributions import Attribution, Offsets
+
+SPANS_KEY = "attribution_tags"
+QUOTES = "\"'“”‘’«»„‟‹›`"
+_SHARE_DEPS = {"conj", "advcl", "xcomp", "ccomp", "dep", "parataxis"}
+
+
+@dataclass
+class _Group:
+    cue: Span
+    sources: list[Span] = field(default_factory=list)
+    contents: list[Span] = field(default_factory=list)
+
+
+def _sentence_ids(doc: Doc) -> list[int]:
+    ids = [0] * len(doc)
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return ids
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            ids[i] = n
+    return ids
+
+
+def _gap(a: Span, b: Span) -> int:
+    """Tokens between two spans (0 when they touch or overlap)."""
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def _ancestor_within(anc: Token, tok: Token, steps: int) -> bool:
+    cur = tok
+    for _ in range(steps):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.i == anc.i:
+            return True
+    return False
+
+
+def _tied(span: Span, cue: Span, label: str) -> bool:
+    """Whether the parse ties a SOURCE or CONTENT span to a cue."""
+    if not span.doc.has_annotation("DEP"):
+        return False
+    cue_tokens = set(range(cue.start, cue.end))
+    root = span.root
+    if label == "SOURCE":
+        return any(_ancestor_within(cue.doc[i], root, 3) for i in cue_tokens)
+    # CONTENT: the cue governs the content, or the cue sits inside the content's clause
+    if any(_ancestor_within(cue.doc[i], root, 2) for i in cue_tokens):
+        return True
+    return _ancestor_within(root, cue.root, 2)
+
+
+def _quote_like(span: Span) -> bool:
+    """Whether a span opens with a quotation mark (or right after one)."""
+    doc = span.doc
+    return span[0].text[:1] in QUOTES or (span.start > 0 and doc[span.start - 1].text[-1:] in QUOTES)
+
+
+def _sentences(span: Span, sent: list[int]) -> tuple[int, int]:
+    """The first and last sentence of a span, by its words: the parser often puts a
+    closing quotation mark into the next sentence."""
+    words = [t.i for t in span if not (t.is_punct or t.is_space)]
+    if not words:
+        return sent[span.start], sent[span.end - 1]
+    return sent[words[0]], sent[words[-1]]
+
+
+def _nearest(span: Span, cues: Sequence[Span], among: Sequence[int]) -> int | None:
+    return min(among, key=lambda i: _gap(span, cues[i]), default=None)
+
+
+def _same_sentence(span: Span, label: str, cues: Sequence[Span], sent: list[int]) -> int | None:
+    """The cue of the span's own sentence(s) it belongs to: one the parse ties it to,
+    else the nearest."""
+    first, last = _sentences(span, sent)
+    among = [i for i, cue in enumerate(cues) if first <= sent[cue.start] <= last]
+    tied = [i for i in among if _tied(span, cues[i], label)]
+    return _nearest(span, cues, tied or among)
+
+
+def _other_sentence(
+    span: Span, cues: Sequence[Span], sent: list[int], groups: Sequence[_Group], previous: tuple[Span, int] | None
+) -> int | None:
+    """The cue of a quotation that has none in its own sentence(s).
+
+    It continues the quotation just before it when no cue stands between them, else
+    it runs on after a cue of the sentence before that already has a quotation ("A,"
+    he said. "B."), else it belongs to a cue of the next sentence that has no content
+    yet, else to the nearest cue of the sentence before, else of the sentence after.
+    """
+    first, last = _sentences(span, sent)
+    if previous is not None:
+        prev_span, prev_cue = previous
+        if _sentences(prev_span, sent)[1] >= first - 1 and not any(
+            prev_span.end <= c.start < span.start for c in cues
+        ):
+            return prev_cue
+    before = [i for i, c in enumerate(cues) if sent[c.start] == first - 1]
+    after = [i for i, c in enumerate(cues) if sent[c.start] == last + 1]
+    quoting = [i for i in before if any(_quote_like(c) for c in groups[i].contents)]
+    empty = [i for i in after if not groups[i].contents]
+    for among in (quoting, empty, before, after):
+        if among:
+            return _nearest(span, cues, among)
+    return None
+
+
+def _offsets(spans: Sequence[Span]) -> Offsets:
+    return [(s.start_char, s.end_char) for s in sorted(spans, key=lambda s: s.start)]
+
+
+def _is_direct(doc: Doc, contents: Sequence[Span]) -> bool:
+    if not contents:
+        return False
+    first, last = min(contents, key=lambda s: s.start), max(contents, key=lambda s: s.end)
+    text = doc.text
+    opens = first.start_char > 0 and text[first.start_char - 1] in QUOTES or first.text[:1] in QUOTES
+    closes = last.text[-1:] in QUOTES or last.end_char < len(text) and text[last.end_char] in QUOTES
+    return bool(opens and closes)
+
+
+def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
+    """The attributions that the tagged spans in ``doc.spans[spans_key]`` make up."""
+    if spans_key not in doc.spans:
+        return []
+    tags = sorted(doc.spans[spans_key], key=lambda s: (s.start, s.end))
+    cues = [s for s in tags if s.label_ == "CUE"]
+    if not cues:
+        return []
+    sent = _sentence_ids(doc)
+    groups = [_Group(cue) for cue in cues]
+    pending: list[Span] = []
+    for span in tags:
+        if span.label_ not in ("SOURCE", "CONTENT"):
+            continue
+        i = _same_sentence(span, span.label_, cues, sent)
+        if i is not None:
+            (groups[i].sources if span.label_ == "SOURCE" else groups[i].contents).append(span)
+        elif span.label_ == "CONTENT" and _quote_like(span):
+            pending.append(span)
+    # quotations without a cue of their own sentence, in order of the text
+    assigned = {id(c): i for i, g in enumerate(groups) for c in g.contents}
+    previous: tuple[Span, int] | None = None
+    for span in sorted(pending + [c for g in groups for c in g.contents], key=lambda s: s.start):
+        if id(span) in assigned:
+            previous = (span, assigned[id(span)]) if _quote_like(span) else None
+            continue
+        i = _other_sentence(span, cues, sent, groups, previous)
+        if i is None:
+            previous = None
+            continue
+        groups[i].contents.append(span)
+        assigned[id(span)] = i
+        previous = (span, i)
+    for g in groups:
+        if len(g.sources) > 1:
+            g.sources = [min(g.sources, key=lambda s: (not _tied(s, g.cue, "SOURCE"), _gap(s, g.cue)))]
+    if doc.has_annotation("DEP"):
+        by_root = {g.cue.root.i: g for g in groups}
+        for g in groups:
+            if g.sources:
+                continue
+            tok = g.cue.root
+            for _ in range(2):
+                if tok.dep_ not in _SHARE_DEPS or tok.head.i == tok.i:
+                    break
+                tok = tok.head
+                other = by_root.get(tok.i)
+                if other is not None and other.sources:
+                    g.sources = list(other.sources)
+                    break
+    out = []
+    for g in groups:
+        out.append(
+            Attribution(
+                cue=[(g.cue.start_char, g.cue.end_char)],
+                sources=_offsets(g.sources),
+                contents=_offsets(g.contents),
+                origin="tagger",
+                direct_quote=_is_direct(doc, g.contents),
+            )
+        )
+    return out
