@@ -347,7 +347,10 @@ _NOT_VERBS = {
 
 
 def _classify(word: str, nxt: str | None, infinitive: bool = True) -> str | None:
-    """``"past"``, ``"future"`` or None: what one word (with the word after it) says of the time."""
+    """``"past"``, ``"future"`` or None: what one word (with the word after it) says of the time.
+
+    ``nxt`` is the next word as written: a capital after "to" is a name ("to Russia"), not a verb.
+    """
     w = word.lower()
     if w == "to":
         # "agreed to buy ... in January": an infinitive looks ahead
@@ -356,14 +359,15 @@ def _classify(word: str, nxt: str | None, infinitive: bool = True) -> str | None
             and nxt
             and nxt.isalpha()
             and nxt.islower()
-            and nxt not in _NOT_VERBS
+            and nxt.lower() not in _NOT_VERBS
             and not nxt.endswith(("s", "ing", "ed", "ion", "ment", "ity"))
         ):
             return "future"
         return None
+    low_next = nxt.lower() if nxt else None
     if w in _FUTURE_BEFORE_TO:
-        return "future" if nxt == "to" else None
-    if w == "next" and nxt == "to":
+        return "future" if low_next == "to" else None
+    if w == "next" and low_next == "to":
         return None
     if w in _FUTURE_WORDS:
         return "future"
@@ -407,7 +411,7 @@ def _tense_from_text(text: str, start: int, end: int, infinitive: bool = True) -
     for i in range(len(words) - 1, -1, -1):
         if not words[i][0].isalpha():
             continue
-        nxt = words[i + 1].lower() if i + 1 < len(words) else None
+        nxt = words[i + 1] if i + 1 < len(words) else None
         c = _classify(words[i], nxt, infinitive)
         prev = {w.lower() for w in words[max(0, i - 2) : i]}
         if c == "future" and prev & {"had", "was", "were", "been"}:
@@ -424,7 +428,7 @@ def _tense_from_text(text: str, start: int, end: int, infinitive: bool = True) -
         after = after[: stop.start()]
     words = [w for w in _words(after) if w[0].isalpha()]
     for i, w in enumerate(words[:8]):
-        nxt = words[i + 1].lower() if i + 1 < len(words) else None
+        nxt = words[i + 1] if i + 1 < len(words) else None
         c = _classify(w, nxt, infinitive)
         if c:
             return c

@@ -405,3 +405,15 @@ def test_timespans_parse_decides_tense_where_words_do_not(with_doc: bool, value:
     assert doc.text == "They want to leave Friday."
     (span,) = find_times(doc.text, "2025-01-29", doc=doc if with_doc else None)  # a Wednesday
     assert (span.text, span.value) == ("Friday", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("North Korea sent 12,000 troops to Russia in November, officials said.", "2024-11"),
+        ("They agreed to buy it in January.", "2026-01"),
+    ],
+)
+def test_timespans_to_before_a_name_is_no_infinitive(text: str, value: str) -> None:
+    # "to Russia in November" is a place, not "to <verb>": the clause stays in the past
+    assert [t.value for t in find_times(text, "2025-02-03") if t.kind == "date"] == [value]
