@@ -19,7 +19,7 @@ from claimgraph.model import Article, Claim, Cue, Hop, Source
 from claimgraph.model import Span as TextSpan
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon
-from claimgraph.nlp.sources import RELATIVE, SourceHistory, describe
+from claimgraph.nlp.sources import PRONOUNS_SINGULAR, RELATIVE, SourceHistory, describe
 
 MIN_CLAIM_WORDS = 3
 
@@ -169,7 +169,7 @@ class ClaimBuilder:
         if src.text.lower() in RELATIVE:
             src = self._antecedents(offsets, src)
         else:
-            earlier = self.history.resolve(src.text)
+            earlier = self.history.resolve(src.text) or self._person_before(offsets[0][0], src.text)
             if earlier is not None:
                 # "They said": the pronoun speaks for whom it points to, with that one's profile
                 src = dataclasses.replace(
@@ -177,6 +177,34 @@ class ClaimBuilder:
                 )
         self.history.seen.append(src)
         return src
+
+    def _person_before(self, at: int, pronoun: str) -> Source | None:
+        """'He said': the person the text last made the subject of a sentence, near before."""
+        low = pronoun.lower()
+        if low not in PRONOUNS_SINGULAR:
+            return None
+        female = low in {"she", "her"}
+        sents = [s for s in self.doc.sents if s.start_char < at]
+        window = sents[-3:]
+        if not window:
+            return None
+        lo = window[0].start_char
+        best: Span | None = None
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON" or ent.start_char < lo or ent.end_char > at:
+                continue
+            title = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+            if (female and title == "mr") or (not female and title in {"mrs", "ms", "miss"}):
+                continue
+            if ent.root.dep_ in {"nsubj", "nsubjpass"} or best is None or best.root.dep_ not in {
+                "nsubj",
+                "nsubjpass",
+            }:
+                best = ent
+        if best is None:
+            return None
+        offsets = [(best.start_char, best.end_char)]
+        return describe(self.doc, offsets, self.lex)
 
     def _antecedents(self, offsets: Offsets, src: Source) -> Source:
         """A relative pronoun source ("allies, who feared") names the noun it hangs on."""

@@ -105,7 +105,11 @@ def _same_sentence(span: Span, label: str, cues: Sequence[Span], sent: list[int]
 
 
 def _other_sentence(
-    span: Span, cues: Sequence[Span], sent: list[int], groups: Sequence[_Group], previous: tuple[Span, int] | None
+    span: Span,
+    cues: Sequence[Span],
+    sent: list[int],
+    groups: Sequence[_Group],
+    previous: tuple[Span, int] | None,
 ) -> int | None:
     """The cue of a quotation that has none in its own sentence(s).
 

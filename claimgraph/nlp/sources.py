@@ -111,8 +111,10 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
     kind = "unknown"
     anonymous = False
     if persons:
-        person = persons[-1]
-        name = " ".join(t.text for t in person if t.lower_ not in RANKS and t.lower_ not in TITLES)
+        person = _head_person(span, persons) if span is not None else persons[0]
+        words_of_name = [t for t in person if t.lower_ not in RANKS and t.lower_ not in TITLES]
+        # the name as written, hyphens and all ("Ban Ki-moon")
+        name = doc.text[words_of_name[0].idx : person.end_char] if words_of_name else person.text
         before = doc[person.start - 1] if person.start > 0 else None
         if before is not None and before.lower_ in RANKS:
             rank = before.text
@@ -151,6 +153,25 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
         rank=rank,
         name=name if name and name != text else None,
     )
+
+
+def _head_person(span: Span, persons: list[Span]) -> Span:
+    """The person a source span is about: the one holding its head word, or standing in apposition
+    to it; not a person its description mentions ("Podesta, a chief of staff to Bill Clinton")."""
+    root = span.root
+    for p in persons:
+        if p.start <= root.i < p.end:
+            return p
+    for p in persons:
+        if p.root.head.i == root.i and p.root.dep_ in {"appos", "compound", "npadvmod"}:
+            return p
+        if root.head.i == p.root.i and root.dep_ == "appos":
+            return p
+    # "the commander of X, General Y": the name after the description's last comma
+    after_comma = [p for p in persons if p.start > span.start and span.doc[p.start - 1].text == ","]
+    if after_comma:
+        return after_comma[-1]
+    return persons[0]
 
 
 def _role(span: Span, person: Span) -> str | None:

@@ -56,7 +56,7 @@ def _tree_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[F
     inner: Model = model.layers[0]
     mixers: list[Model] = model.layers[1:]
     Xs, bp_inner = inner(docs, is_train)
-    lengths = [len(x) for x in Xs]
+    lengths = model.ops.asarray1i([len(x) for x in Xs])
     xp = model.ops.xp
     X = model.ops.flatten(Xs) if Xs else model.ops.alloc2f(0, model.get_dim("nO"))
     heads = xp.asarray(_heads(docs))
@@ -182,7 +182,7 @@ class AttributionTagger:
         self.spans_key = spans_key
         self.batch_size = batch_size
         self.model = load_model(Path(model_dir) if model_dir else None)
-        self.ner = self.model.get_pipe("ner")
+        self.ner: Any = self.model.get_pipe("ner")
 
     def _tag(self, docs: list[Doc]) -> None:
         copies = [tagger_doc(doc, self.model.vocab) for doc in docs]
