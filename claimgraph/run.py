@@ -395,3 +395,21 @@ def _quantity_claims(store: Any, phrase: str, settings: Settings) -> list[tuple[
             continue
         out.append((art, claim))
     return out
+
+
+def gold_view(store: Any) -> dict[str, list[tuple[str, tuple[int, int], str | None, tuple[str, ...]]]]:
+    """Per document stem, its claims as (uid, content span, cluster, origin keys): what the
+    cluster evaluation compares with the gold."""
+    members = store.cluster_members()
+    cluster_of = {pk: name for name, pks in members.items() for pk in pks}
+    out: dict[str, list[tuple[str, tuple[int, int], str | None, tuple[str, ...]]]] = {}
+    for record in store.records():
+        stem = Path(record.article.source or "").stem
+        pks = dict(store.article_claim_pks(record.article.id))
+        by_uid = {uid: pk for pk, uid in pks.items()}
+        for claim in record.claims:
+            pk = by_uid.get(claim.id)
+            span = (claim.content.start, claim.content.end)
+            keys = tuple(n.key for n in origins(record.article, claim))
+            out.setdefault(stem, []).append((claim.id, span, cluster_of.get(pk) if pk else None, keys))
+    return out

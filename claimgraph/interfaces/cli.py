@@ -626,6 +626,47 @@ def eval_certainty(
     _print_scores(scores, format_table(scores), as_json)
 
 
+@eval_app.command("clusters")
+def eval_clusters(
+    texts: Annotated[Path, typer.Argument(help="Folder of the gold articles (PolNeAR train/text).")],
+    gold: Annotated[Path, typer.Option(help="Gold clusters JSONL.")] = Path(
+        "tests/data/claim_clusters_gold.jsonl"
+    ),
+    nonpairs: Annotated[Path, typer.Option(help="Gold non-pairs JSONL.")] = Path(
+        "tests/data/claim_nonpairs_gold.jsonl"
+    ),
+    split: Annotated[str, typer.Option(help="Half of the gold: a (tuning), b (check) or all.")] = "all",
+    as_json: JsonOption = False,
+) -> None:
+    """Pairwise precision and recall of claim clusters, and accuracy of independent-origin counts.
+
+    Example: claimgraph eval clusters ../shared/data/polnear/train/text --split b
+    """
+    from claimgraph.evaluation.clusters import evaluate_clusters, format_table
+    from claimgraph.run import gold_view
+    from claimgraph.run import ingest as run_ingest
+    from claimgraph.store import Store
+
+    if split not in {"a", "b", "all"}:
+        _fail(f"--split must be a, b or all, not {split!r}", 2)
+    settings = _settings()
+    extractor = _load_extractor(settings)
+
+    def do_ingest(files: list[Path], url: str) -> None:
+        with Store(url) as store:
+            run_ingest(files, settings, store, extractor=extractor)
+
+    def read(url: str) -> Any:
+        with Store(url) as store:
+            return gold_view(store)
+
+    try:
+        scores = evaluate_clusters(gold, nonpairs, texts, do_ingest, read, split=split)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
 def main() -> None:
     try:
         app()

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimgraph.model import Hop
 from claimgraph.model import Span as TextSpan
+from claimgraph.nlp.doctext import doc_text
 
 ORDER = {"certain": 3, "probable": 2, "possible": 1, "unknown": 0}
 
@@ -64,6 +65,8 @@ INNER_ATTITUDE = {"hope", "want", "plan", "intend", "wish", "aim", "seek", "try"
 DENIAL_CUES = {"deny", "reject", "dismiss", "refute", "rebut", "dispute"}
 NEGATORS = {"not", "n't", "n’t", "never", "no", "none", "nobody", "nothing", "neither", "without", "nowhere"}
 CONDITIONALS = {"if", "unless", "whether"}
+NEGATOR_DEPS = {"neg", "det", "advmod", "preconj", "cc", "nsubj", "dobj"}
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "attr", "dobj"}
 WH_WORDS = {"what", "whether", "how", "why", "who", "when", "where", "which", "if"}
 
 
@@ -156,8 +159,10 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
             certainty = "unknown"
             hedges.append((main.idx, main.idx + len(main.text)))
         first_words = [t for t in span if not t.is_punct][:2]
-        if first_words and first_words[0].lower_ in WH_WORDS and any(
-            h.cue is not None and set(h.cue.lemma.lower().split()) & ATTITUDE_CUES for h in chain
+        if (
+            first_words
+            and first_words[0].lower_ in WH_WORDS
+            and any(h.cue is not None and set(h.cue.lemma.lower().split()) & ATTITUDE_CUES for h in chain)
         ):
             certainty = "unknown"
         if any(t.lower_ == "to" and t.dep_ == "aux" and t.head.pos_ == "VERB" for t in first_words[1:]) or (
@@ -190,9 +195,14 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
                     hedges.append((tok.idx, tok.idx + len(tok.text)))
                     if low == "unlikely":
                         negative = not negative
-            elif low in NEGATORS and tok.dep_ in {"neg", "det", "advmod", "preconj", "cc"} | {"nsubj", "dobj"}:
+            elif low in NEGATORS and tok.dep_ in {"neg", "det", "advmod", "preconj", "cc"} | {
+                "nsubj",
+                "dobj",
+            }:
                 head = tok.head
-                on_main = head.i == main.i or (head.i in core and head.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"})
+                on_main = head.i == main.i or (
+                    head.i in core and head.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"}
+                )
                 if tok.dep_ == "neg" and head.i in core | {main.i}:
                     on_main = True
                 if low == "neither" and tok.dep_ == "preconj":
@@ -203,7 +213,7 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
             elif low in CONDITIONALS and tok.dep_ == "mark" and not _in_relative(tok, start, end):
                 certainty = "unknown"
                 hedges.append((tok.idx, tok.idx + len(tok.text)))
-        if span[-1].text == "?" or (end < len(doc.text) and doc.text[end : end + 1] == "?"):
+        if span[-1].text == "?" or doc_text(doc)[end : end + 1] == "?":
             certainty = "unknown"
     for hop in chain:
         if hop.cue is None:
@@ -219,5 +229,5 @@ def factuality(doc: Doc, content: list[tuple[int, int]], chain: tuple[Hop, ...])
         elif lemmas & DENIAL_CUES:
             negative = not negative
             hedges.append((s, e))
-    spans = tuple(TextSpan(doc.text[s:e], ((s, e),)) for s, e in sorted(set(hedges)))
+    spans = tuple(TextSpan(doc_text(doc)[s:e], ((s, e),)) for s, e in sorted(set(hedges)))
     return Factuality(certainty, "negative" if negative else "positive", spans)

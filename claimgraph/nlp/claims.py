@@ -19,6 +19,7 @@ from claimgraph.model import Article, Claim, Cue, Hop, Source
 from claimgraph.model import Span as TextSpan
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon
+from claimgraph.nlp.doctext import doc_text
 from claimgraph.nlp.sources import PRONOUNS_SINGULAR, RELATIVE, SourceHistory, describe
 
 MIN_CLAIM_WORDS = 3
@@ -196,10 +197,15 @@ class ClaimBuilder:
             title = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
             if (female and title == "mr") or (not female and title in {"mrs", "ms", "miss"}):
                 continue
-            if ent.root.dep_ in {"nsubj", "nsubjpass"} or best is None or best.root.dep_ not in {
-                "nsubj",
-                "nsubjpass",
-            }:
+            if (
+                ent.root.dep_ in {"nsubj", "nsubjpass"}
+                or best is None
+                or best.root.dep_
+                not in {
+                    "nsubj",
+                    "nsubjpass",
+                }
+            ):
                 best = ent
         if best is None:
             return None
@@ -241,10 +247,10 @@ class ClaimBuilder:
         return out
 
     def _claim(self, content: Offsets, sent: Span, chain: tuple[Hop, ...], direct: bool) -> Claim:
-        text = " … ".join(self.doc.text[s:e] for s, e in content)
+        text = " … ".join(doc_text(self.doc)[s:e] for s, e in content)
         start = min(sent.start_char, content[0][0])
         end = max(sent.end_char, content[-1][1])
-        while end > start and self.doc.text[end - 1].isspace():
+        while end > start and doc_text(self.doc)[end - 1].isspace():
             end -= 1
         return Claim(
             content=TextSpan(text, tuple(content)),
@@ -254,7 +260,7 @@ class ClaimBuilder:
         )
 
     def _text(self, offsets: Offsets) -> str:
-        return " ".join(self.doc.text[s:e] for s, e in offsets)
+        return " ".join(doc_text(self.doc)[s:e] for s, e in offsets)
 
     def _lemma(self, offsets: Offsets) -> str:
         span = self.doc.char_span(offsets[0][0], offsets[-1][1], alignment_mode="expand")

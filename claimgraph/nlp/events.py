@@ -14,6 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from claimgraph.model import Entity
+from claimgraph.nlp.doctext import doc_text
 
 _DATA = Path(__file__).parent / "data" / "events.json"
 ENTITY_TYPES = {"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"}
@@ -82,5 +83,5 @@ def entities(doc: Doc, content: list[tuple[int, int]]) -> tuple[Entity, ...]:
         if label not in ENTITY_TYPES:
             continue
         if any(s <= start and end <= e for s, e in content):
-            out.append(Entity(doc.text[start:end], ((start, end),), label))
+            out.append(Entity(doc_text(doc)[start:end], ((start, end),), label))
     return tuple(out)

@@ -23,6 +23,7 @@ from claimgraph.nlp.attributions import Attribution
 from claimgraph.nlp.certainty import factuality
 from claimgraph.nlp.claims import ClaimBuilder
 from claimgraph.nlp.cues import lexicon
+from claimgraph.nlp.doctext import doc_text
 from claimgraph.nlp.events import entities, event_type
 from claimgraph.nlp.merge import merge
 from claimgraph.nlp.quantities import find_quantities
@@ -107,11 +108,11 @@ class Extractor:
 
     def _enrich(self, doc: Doc, article: Article, claims: tuple[Claim, ...]) -> tuple[Claim, ...]:
         """Claim semantics: certainty and polarity, numbers, times, event type and entities."""
-        times = find_times(doc.text, article.published, doc=doc)
+        times = find_times(doc_text(doc), article.published, doc=doc)
         # "for about two weeks" is a time span; its number is not counted again as a quantity
         taken = [t.offsets for t in times]
         quantities = [
-            q for q in find_quantities(doc.text, doc=doc) if not any(_overlap(q.offsets, t) for t in taken)
+            q for q in find_quantities(doc_text(doc), doc=doc) if not any(_overlap(q.offsets, t) for t in taken)
         ]
         out = []
         for claim in claims:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 from claimgraph.model import Source
 from claimgraph.nlp.attributions import Offsets
 from claimgraph.nlp.cues import Lexicon
+from claimgraph.nlp.doctext import doc_text
 
 PRONOUNS_PLURAL = {"they", "them", "we"}
 PRONOUNS_SINGULAR = {"he", "she", "him", "her", "i"}
@@ -96,7 +97,7 @@ def _is_plural(s: Source) -> bool:
 
 def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
     """A ``Source`` from its span: kind, anonymity, name, rank and role read off its words."""
-    text = " … ".join(doc.text[s:e] for s, e in offsets)
+    text = " … ".join(doc_text(doc)[s:e] for s, e in offsets)
     span = doc.char_span(offsets[0][0], offsets[-1][1], alignment_mode="expand")
     tokens = list(span) if span is not None else []
     words = [t for t in tokens if not t.is_punct and not t.is_space]
@@ -114,7 +115,7 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
         person = _head_person(span, persons) if span is not None else persons[0]
         words_of_name = [t for t in person if t.lower_ not in RANKS and t.lower_ not in TITLES]
         # the name as written, hyphens and all ("Ban Ki-moon")
-        name = doc.text[words_of_name[0].idx : person.end_char] if words_of_name else person.text
+        name = doc_text(doc)[words_of_name[0].idx : person.end_char] if words_of_name else person.text
         before = doc[person.start - 1] if person.start > 0 else None
         if before is not None and before.lower_ in RANKS:
             rank = before.text

@@ -183,13 +183,14 @@ def find(conn: Connection, name: str) -> str | None:
     found = {canonical(conn, i) for i in ids}
     if len(found) > 1:
         # the most mentioned wins where one alias names several identities ("Clinton")
-        counts: dict[str, int] = dict(
-            conn.execute(
+        counts: dict[str, int] = {
+            ident: n
+            for ident, n in conn.execute(
                 select(MENTIONS.c.identity_id, func.count())
                 .where(MENTIONS.c.identity_id.in_(ids))
                 .group_by(MENTIONS.c.identity_id)
             )
-        )
+        }
         return max(sorted(found), key=lambda i: counts.get(i, 0))
     return found.pop()
 
