@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from claimgraph.errors import ModelNotInstalledError
+from claimgraph.errors import ConfigError, ModelNotInstalledError
 
 __all__ = ["MODEL_PACKAGE", "MODEL_REQUIREMENT", "Encoder", "model_dir"]
 
@@ -56,10 +56,16 @@ Array = npt.NDArray[np.float32]
 
 # Scores of padding keys before the softmax (what transformers adds for masked positions).
 _MASKED = np.finfo(np.float32).min
+# A batch is cut short where its padded token count would pass this (long texts), which
+# bounds the activations of one forward pass at roughly 100 MiB.
+_MAX_BATCH_TOKENS = 8192
 # The attention scores of one sub-batch are kept under this many bytes.
 _ATTENTION_BYTES = 32 * 2**20
-# Rows of the intermediate (GELU) activations handled at a time, to stay in cache.
-_FFN_ROWS = 256
+# Token rows of the feed-forward matrix products done at a time (big enough for BLAS to run
+# well, small enough to cap the intermediate activations at 24 MiB) ...
+_FFN_ROWS = 4096
+# ... and of the GELU in between, which is elementwise: a block that stays in cache.
+_GELU_ROWS = 256
 # Texts tokenized at a time (only their ids are kept).
 _TOKENIZE_CHUNK = 2048
 
@@ -120,28 +126,24 @@ _HALF = np.float32(0.5)
 
 def _gelu_(h: Array, scratch: Array) -> None:
     """``h = gelu(h)`` in place, for a 2-D float32 block; ``scratch`` is (3, *h.shape) float32."""
-    x, x2, q = scratch[0], scratch[1], scratch[2]
+    x, x2, acc = scratch[0], scratch[1], scratch[2]
     np.clip(h, -_GELU_CLIP, _GELU_CLIP, out=x)
     np.multiply(x, x, out=x2)
-    p = scratch[0]  # x is needed once more below: fold it in first
-    num = _GELU_NUM
-    # p = x * A(x2), Horner from the top
-    acc = q  # use q as the accumulator for A, then move it
-    np.multiply(x2, num[6], out=acc)
-    acc += num[5]
-    for c in num[4::-1]:
+    num, den = _GELU_NUM, _GELU_DEN
+    np.multiply(x2, num[-1], out=acc)  # Horner, highest power first
+    acc += num[-2]
+    for c in num[-3::-1]:
         acc *= x2
         acc += c
-    p *= acc  # p (= x) * A(x2)
-    den = _GELU_DEN
-    np.multiply(x2, den[4], out=q)
-    q += den[3]
-    for c in den[2::-1]:
-        q *= x2
-        q += c
-    p /= q
-    p += _HALF
-    h *= p
+    x *= acc  # x becomes x * A(x^2)
+    np.multiply(x2, den[-1], out=acc)
+    acc += den[-2]
+    for c in den[-3::-1]:
+        acc *= x2
+        acc += c
+    x /= acc
+    x += _HALF
+    h *= x
 
 
 # --- the model ---------------------------------------------------------------------------
@@ -201,9 +203,10 @@ class Encoder:
         modules = json.loads((self.path / "modules.json").read_text(encoding="utf-8"))
         kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
         if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get("pooling_mode_mean_tokens"):
-            raise ValueError(f"{self.path}: expected Transformer, mean Pooling, Normalize; got {kinds}")
-        if config.get("hidden_act") != "gelu" or config.get("position_embedding_type", "absolute") != "absolute":
-            raise ValueError(f"{self.path}: only BERT with gelu and absolute positions is supported")
+            raise ConfigError(f"{self.path}: expected Transformer, mean Pooling, Normalize; got {kinds}")
+        absolute = config.get("position_embedding_type", "absolute") == "absolute"
+        if config.get("hidden_act") != "gelu" or not absolute:
+            raise ConfigError(f"{self.path}: only BERT with gelu and absolute positions is supported")
 
         self.dim: int = int(config["hidden_size"])
         self.heads: int = int(config["num_attention_heads"])
@@ -230,18 +233,12 @@ class Encoder:
             p = f"encoder.layer.{i}."
             q_w = get(p + "attention.self.query.weight") * scale
             q_b = get(p + "attention.self.query.bias") * scale
+            k_w, k_b = get(p + "attention.self.key.weight"), get(p + "attention.self.key.bias")
+            v_w, v_b = get(p + "attention.self.value.weight"), get(p + "attention.self.value.bias")
             layers.append(
                 _Layer(
-                    qkv_w=_f32(
-                        np.concatenate(
-                            [q_w, get(p + "attention.self.key.weight"), get(p + "attention.self.value.weight")]
-                        ).T
-                    ),
-                    qkv_b=_f32(
-                        np.concatenate(
-                            [q_b, get(p + "attention.self.key.bias"), get(p + "attention.self.value.bias")]
-                        )
-                    ),
+                    qkv_w=_f32(np.concatenate([q_w, k_w, v_w]).T),
+                    qkv_b=_f32(np.concatenate([q_b, k_b, v_b])),
                     out_w=_f32(get(p + "attention.output.dense.weight").T),
                     out_b=get(p + "attention.output.dense.bias"),
                     ln1_g=get(p + "attention.output.LayerNorm.weight"),
@@ -255,10 +252,9 @@ class Encoder:
                 )
             )
         self._layers: tuple[_Layer, ...] = tuple(layers)
-        del w
 
         tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        tokenizer.no_padding()  # padded per batch in _forward
+        tokenizer.no_padding()  # padded per batch in _embed_batch
         tokenizer.enable_truncation(max_length=self.max_seq_length)
         self._tokenizer = tokenizer
         pad = config.get("pad_token_id", 0)
@@ -282,11 +278,15 @@ class Encoder:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         ids = self.token_ids(texts)
         out = np.empty((len(ids), self.dim), dtype=np.float32)
+        lengths = np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids))
         # longest first (a stable sort, so the batches are always the same)
-        order = np.argsort(-np.fromiter((len(t) for t in ids), dtype=np.int64, count=len(ids)), kind="stable")
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
+        order = np.argsort(-lengths, kind="stable")
+        start = 0
+        while start < len(order):
+            size = min(batch_size, max(1, _MAX_BATCH_TOKENS // int(lengths[order[start]])))
+            chosen = order[start : start + size]
             out[chosen] = self._embed_batch([ids[i] for i in chosen])
+            start += size
         return out
 
     def token_ids(self, texts: Sequence[str]) -> list[npt.NDArray[np.intp]]:
@@ -329,7 +329,7 @@ class Encoder:
         rows = min(_FFN_ROWS, n * length)
         intermediate = self._layers[0].ffn_in_w.shape[1]
         ffn_buf = np.empty((rows, intermediate), dtype=np.float32)
-        gelu_scratch = np.empty((3, rows, intermediate), dtype=np.float32)
+        gelu_scratch = np.empty((3, min(_GELU_ROWS, rows), intermediate), dtype=np.float32)
         per_item = self.heads * length * length * 4
         sub = max(1, _ATTENTION_BYTES // per_item)
 
@@ -348,7 +348,9 @@ class Encoder:
                 scores /= scores.sum(axis=-1, keepdims=True)
                 ctx = np.matmul(scores, v)  # (b, heads, length, head_dim)
                 context[s : s + sub] = ctx.transpose(0, 2, 1, 3).reshape(-1, length, d)
+            del qkv, heads
             attn = context.reshape(n * length, d) @ layer.out_w
+            del context
             attn += layer.out_b
             attn += x
             _layer_norm_(attn, layer.ln1_g, layer.ln1_b, self._eps)
@@ -362,7 +364,9 @@ class Encoder:
                 h = ffn_buf[:m]
                 np.matmul(block, layer.ffn_in_w, out=h)
                 h += layer.ffn_in_b
-                _gelu_(h, gelu_scratch[:, :m])
+                for g in range(0, m, _GELU_ROWS):
+                    part = h[g : g + _GELU_ROWS]
+                    _gelu_(part, gelu_scratch[:, : part.shape[0]])
                 np.matmul(h, layer.ffn_out_w, out=out[r : r + m])
             out += layer.ffn_out_b
             out += x

@@ -111,9 +111,8 @@ class Extractor:
         times = find_times(doc_text(doc), article.published, doc=doc)
         # "for about two weeks" is a time span; its number is not counted again as a quantity
         taken = [t.offsets for t in times]
-        quantities = [
-            q for q in find_quantities(doc_text(doc), doc=doc) if not any(_overlap(q.offsets, t) for t in taken)
-        ]
+        found = find_quantities(doc_text(doc), doc=doc)
+        quantities = [q for q in found if not any(_overlap(q.offsets, t) for t in taken)]
         out = []
         for claim in claims:
             content = list(claim.content.offsets)
