@@ -18,7 +18,8 @@ import numpy as np
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
 from claimgraph.ingest import iter_files, read_path
-from claimgraph.link.clusters import ENTITY_WEIGHT, THRESHOLD, ClusterReport, LinkClaim, links, report
+from claimgraph.link import clusters as _clusters
+from claimgraph.link.clusters import ClusterReport, LinkClaim, links, report
 from claimgraph.link.contradictions import compare_numbers, compare_same_claim, quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
@@ -129,7 +130,7 @@ class Linker:
         mine = {pk: LinkClaim(new[pk][1], new[pk][0], new[pk][2]) for pk in order}
         vecs = np.stack([mine[pk].vector for pk in order])
         index = self._index()
-        floor = THRESHOLD - ENTITY_WEIGHT
+        floor = _clusters.THRESHOLD - _clusters.MAX_BONUS
         wanted: dict[str, float] = {}
         hits: dict[int, list[str]] = {}
         own = {mine[pk].id for pk in order}

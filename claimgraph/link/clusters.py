@@ -12,6 +12,7 @@ which articles arrive.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,22 @@ from claimgraph.model import Article, Claim
 #: score at or above which two claims are one claim
 THRESHOLD = 0.72
 ENTITY_WEIGHT = 0.12
+LEXICAL_WEIGHT = 0.0
 EVENT_PENALTY = 0.08
+SAME_ARTICLE_PENALTY = 0.0
 GENERIC_EVENTS = {"other", "statement"}
+#: the most the bonuses can add to a cosine: candidates below THRESHOLD - MAX_BONUS cannot link
+MAX_BONUS = 0.3
+STOPWORDS = frozenset(
+    "the a an and or but of to in on at for with by from as that this these those is are was were be been "
+    "has have had it its their his her they he she we you i not no said says say will would could may "
+    "about after before over into than then there which who whom what when where while also more most".split()
+)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The content words of a text, lowercased: what two wordings of one claim share."""
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in STOPWORDS)
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,9 @@ class LinkClaim:
     def entity_ids(self) -> frozenset[str]:
         return frozenset(e.entity for e in self.claim.entities if e.entity)
 
+    def words(self) -> frozenset[str]:
+        return content_words(self.claim.content.text)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -60,6 +78,11 @@ def score(a: LinkClaim, b: LinkClaim) -> float:
     s = cos + ENTITY_WEIGHT * overlap
     if ea and eb and not (ea & eb):
         s -= ENTITY_WEIGHT
+    if LEXICAL_WEIGHT:
+        wa, wb = a.words(), b.words()
+        s += LEXICAL_WEIGHT * (len(wa & wb) / len(wa | wb) if wa and wb else 0.0)
+    if SAME_ARTICLE_PENALTY and a.article.id == b.article.id:
+        s -= SAME_ARTICLE_PENALTY
     ev_a, ev_b = a.claim.event, b.claim.event
     if ev_a and ev_b and ev_a != ev_b and ev_a not in GENERIC_EVENTS and ev_b not in GENERIC_EVENTS:
         s -= EVENT_PENALTY
