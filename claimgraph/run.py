@@ -201,6 +201,10 @@ class Linker:
 
     def relink(self) -> int:
         """Forget every link and link all stored claims again (after a merge of identities)."""
+        missing = self.store.claims_without_vectors()
+        for i in range(0, len(missing), 256):
+            part = missing[i : i + 256]
+            self.store.add_vectors([pk for pk, _ in part], self.encode([text for _, text in part]))
         self.store.clear_links()
         self.index = CandidateIndex()
         return self.link_unlinked()
@@ -235,11 +239,13 @@ def ingest(
     extractor: Extractor | None = None,
     on_article: Callable[[Article | InputError], None] | None = None,
     linker: Linker | None = None,
+    link: bool = True,
 ) -> IngestReport:
     """Read, analyse and store every article under ``paths``; one transaction per article.
 
     An article already stored is not analysed again, so running an interrupted ingest
-    again completes it.
+    again completes it. ``link=False`` stores claims without linking them across articles
+    (no embeddings); ``claimgraph relink`` can link them later.
     """
     from claimgraph.store import Store
 
@@ -258,17 +264,20 @@ def ingest(
                 yield item
 
     resolver = Resolver(gazetteer(settings), known=store.find_identity)
-    link = linker or Linker(store)
-    # what an earlier, interrupted run saved but did not link
-    link.link_unlinked()
+    linking = linker or Linker(store)
+    if link:
+        # what an earlier, interrupted run saved but did not link
+        linking.link_unlinked()
     for extracted in _extract(fresh(), settings, extractor):
         record, identities = resolver.resolve(extracted)
-        vectors = link.encode([c.content.text for c in record.claims])
+        vectors = linking.encode([c.content.text for c in record.claims]) if link else None
         keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
         if store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
             report.stored += 1
             report.claims += len(record.claims)
-            report.links += link.link([pk for pk, _ in store.article_claim_pks(record.article.id)])
+            if link:
+                pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
+                report.links += linking.link(pks)
         else:
             report.already += 1
     return report

@@ -182,6 +182,9 @@ def ingest(
     published: PublishedOption = None,
     processes: ProcessesOption = 1,
     gazetteer: GazetteerOption = None,
+    link: Annotated[
+        bool, typer.Option("--link/--no-link", help="Link claims across articles (sentence embeddings).")
+    ] = True,
 ) -> None:
     """Read, analyse and store every article under the paths; report what could not be read.
 
@@ -217,7 +220,7 @@ def ingest(
         try:
             report = run_ingest(
                 paths, settings, store, outlet=outlet, published=published,
-                extractor=extractor, on_article=on_article,
+                extractor=extractor, on_article=on_article, link=link,
             )  # fmt: skip
         except ClaimgraphError as e:
             _fail(str(e))

@@ -78,7 +78,8 @@ class SourceHistory:
                 if s.kind == "person" and not _is_pronoun(s.text) and not _is_plural(s):
                     return s
             return None
-        if words and words[0] == "the" and len(words) <= 3:
+        # a description with no name in it: "the minister", "the South Carolina senator" is not one
+        if words and words[0] == "the" and len(words) <= 3 and text.strip()[4:].islower():
             head = words[-1]
             for s in reversed(self.seen):
                 if s.role and head in s.role.lower() and s.name:
@@ -111,8 +112,9 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
     role: str | None = None
     kind = "unknown"
     anonymous = False
-    if persons:
-        person = _head_person(span, persons) if span is not None else persons[0]
+    person_head = _head_person(span, persons) if span is not None and persons else None
+    if person_head is not None:
+        person = person_head
         words_of_name = [t for t in person if t.lower_ not in RANKS and t.lower_ not in TITLES]
         # the name as written, hyphens and all ("Ban Ki-moon")
         name = doc_text(doc)[words_of_name[0].idx : person.end_char] if words_of_name else person.text
@@ -156,7 +158,7 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
     )
 
 
-def _head_person(span: Span, persons: list[Span]) -> Span:
+def _head_person(span: Span, persons: list[Span]) -> Span | None:
     """The person a source span is about: the one holding its head word, or standing in apposition
     to it; not a person its description mentions ("Podesta, a chief of staff to Bill Clinton")."""
     root = span.root
@@ -164,7 +166,7 @@ def _head_person(span: Span, persons: list[Span]) -> Span:
         if p.start <= root.i < p.end:
             return p
     for p in persons:
-        if p.root.head.i == root.i and p.root.dep_ in {"appos", "compound", "npadvmod"}:
+        if p.root.head.i == root.i and p.root.dep_ in {"appos", "npadvmod"}:
             return p
         if root.head.i == p.root.i and root.dep_ == "appos":
             return p
@@ -172,6 +174,9 @@ def _head_person(span: Span, persons: list[Span]) -> Span:
     after_comma = [p for p in persons if p.start > span.start and span.doc[p.start - 1].text == ","]
     if after_comma:
         return after_comma[-1]
+    # "the Clinton campaign", "Trump's lawyers": a person who only qualifies the head is not the source
+    if root.pos_ in {"NOUN"} and root.lower_ not in ROLE_HEADS and root.lower_ not in RANKS | TITLES:
+        return None
     return persons[0]
 
 

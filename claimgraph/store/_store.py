@@ -45,7 +45,17 @@ from claimgraph.store._engine import (
 )
 from claimgraph.store._identities import IdentitySummary
 from claimgraph.store._migrate import current_revision, upgrade
-from claimgraph.store.schema import ARTICLES, CLAIMS, HOPS, MEMBERS, MENTIONS, QUANTITY_KEYS, SOURCES, SPANS
+from claimgraph.store.schema import (
+    ARTICLES,
+    CLAIMS,
+    HOPS,
+    MEMBERS,
+    MENTIONS,
+    QUANTITY_KEYS,
+    SOURCES,
+    SPANS,
+    VECTORS,
+)
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
 _CHUNK = 900
@@ -260,6 +270,21 @@ class Store:
         """Claims saved but not linked yet (an ingest stopped in between)."""
         with self._reading("find unlinked claims") as conn:
             return _links.unlinked(conn)
+
+    def claims_without_vectors(self) -> list[tuple[int, str]]:
+        """(store key, content) of claims stored without an embedding (ingested with linking off)."""
+        with self._reading("find claims to embed") as conn:
+            rows = conn.execute(
+                select(CLAIMS.c.id, CLAIMS.c.content)
+                .outerjoin(VECTORS, VECTORS.c.claim_id == CLAIMS.c.id)
+                .where(VECTORS.c.claim_id.is_(None))
+                .order_by(CLAIMS.c.id)
+            )
+            return [(r.id, r.content) for r in rows]
+
+    def add_vectors(self, pks: Sequence[int], vectors: np.ndarray) -> None:
+        with self._writing("store claim vectors") as conn:
+            _links.insert_vectors(conn, pks, vectors)
 
     def quantity_key_names(self) -> list[str]:
         """Every distinct quantity key stored."""
