@@ -130,7 +130,7 @@ class Linker:
         mine = {pk: LinkClaim(new[pk][1], new[pk][0], new[pk][2]) for pk in order}
         vecs = np.stack([mine[pk].vector for pk in order])
         index = self._index()
-        floor = _clusters.THRESHOLD - _clusters.MAX_BONUS
+        floor = _clusters.cosine_floor()
         wanted: dict[str, float] = {}
         hits: dict[int, list[str]] = {}
         own = {mine[pk].id for pk in order}
@@ -152,7 +152,7 @@ class Linker:
             for b in order[i + 1 :]:
                 if float(np.dot(mine[a].vector, mine[b].vector)) >= floor:
                     pairs.append((mine[a], mine[b]))
-        made = links(list(mine.values()), pairs)
+        made = links(pairs)
         link_rows = [(by_uid[x.a], by_uid[x.b], x.score) for x in made]
         contradictions = self._contradictions(mine, order, link_rows, {**stored, **mine})
         self.store.apply_links(order, link_rows, contradictions)

@@ -239,7 +239,8 @@ class ClaimBuilder:
             out.extend(self._claims_of(child, sent, chain))
             taken |= self._taken(child.att)
         if not node.children:
-            out.append(self._claim(node.att.contents, sent, chain, node.att.direct_quote))
+            if node.att.contents:  # a cue whose content was not found makes no claim
+                out.append(self._claim(node.att.contents, sent, chain, node.att.direct_quote))
         else:
             for s, e in node.att.contents:
                 for piece in _clause_pieces(self.doc, (s, e), taken):

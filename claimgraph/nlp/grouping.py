@@ -1,14 +1,16 @@
 """Group the tagger's CUE, SOURCE and CONTENT spans into attributions.
 
 Each CUE span starts an attribution. Every SOURCE and CONTENT span is attached to
-a cue of its own sentence: one it is syntactically tied to (the source is the
-subject of the cue verb, the content is the clause the cue governs, or the cue is a
-parenthetical inside the content), else the nearest. Only a quotation may belong to
-a cue of another sentence (see ``_other_sentence``); other spans without a cue in
-their sentence are dropped. A cue
-keeps one source (the nearest); a cue left without a source borrows the source of
-a cue it is coordinated with or subordinate to ("X said ... and added ...").
-Several contents may hang on one cue.
+a cue of its own sentence (sentences by their words: the parser often puts a
+closing quotation mark into the next one): a source to a cue the parse ties it to
+(it is the subject of the cue verb, the object of "according to"), else to the
+nearest; a content to the nearest. Only a quotation may belong to a cue of another
+sentence (see ``_other_sentence``); other spans without a cue in their sentence are
+dropped, as PolNeAR's train split shows they almost never belong to one. A cue
+keeps one source (the tied or nearest one); a cue left without a source borrows the
+source of a cue it is coordinated with or subordinate to ("X said ... and added
+..."), else of the closest cue before it in its sentence. Several contents may hang
+on one cue.
 """
 
 from __future__ import annotations
@@ -62,18 +64,13 @@ def _ancestor_within(anc: Token, tok: Token, steps: int) -> bool:
     return False
 
 
-def _tied(span: Span, cue: Span, label: str) -> bool:
-    """Whether the parse ties a SOURCE or CONTENT span to a cue."""
+def _tied(span: Span, cue: Span) -> bool:
+    """Whether the parse makes a SOURCE span a dependent of the cue (its subject, the
+    object of "according to", ...)."""
     if not span.doc.has_annotation("DEP"):
         return False
-    cue_tokens = set(range(cue.start, cue.end))
     root = span.root
-    if label == "SOURCE":
-        return any(_ancestor_within(cue.doc[i], root, 3) for i in cue_tokens)
-    # CONTENT: the cue governs the content, or the cue sits inside the content's clause
-    if any(_ancestor_within(cue.doc[i], root, 2) for i in cue_tokens):
-        return True
-    return _ancestor_within(root, cue.root, 2)
+    return any(_ancestor_within(span.doc[i], root, 3) for i in range(cue.start, cue.end))
 
 
 def _quote_like(span: Span) -> bool:
@@ -96,11 +93,11 @@ def _nearest(span: Span, cues: Sequence[Span], among: Sequence[int]) -> int | No
 
 
 def _same_sentence(span: Span, label: str, cues: Sequence[Span], sent: list[int]) -> int | None:
-    """The cue of the span's own sentence(s) it belongs to: one the parse ties it to,
-    else the nearest."""
+    """The cue of the span's own sentence(s) it belongs to: for a source, one the parse
+    ties it to; else the nearest."""
     first, last = _sentences(span, sent)
     among = [i for i, cue in enumerate(cues) if first <= sent[cue.start] <= last]
-    tied = [i for i in among if _tied(span, cues[i], label)]
+    tied = [i for i in among if label == "SOURCE" and _tied(span, cues[i])]
     return _nearest(span, cues, tied or among)
 
 
@@ -129,7 +126,7 @@ def _other_sentence(
     after = [i for i, c in enumerate(cues) if sent[c.start] == last + 1]
     quoting = [i for i in before if any(_quote_like(c) for c in groups[i].contents)]
     empty = [i for i in after if not groups[i].contents]
-    for among in (quoting, empty, before, after):
+    for among in (quoting, empty, before):
         if among:
             return _nearest(span, cues, among)
     return None
@@ -184,7 +181,7 @@ def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
         previous = (span, i)
     for g in groups:
         if len(g.sources) > 1:
-            g.sources = [min(g.sources, key=lambda s: (not _tied(s, g.cue, "SOURCE"), _gap(s, g.cue)))]
+            g.sources = [min(g.sources, key=lambda s: (not _tied(s, g.cue), _gap(s, g.cue)))]
     if doc.has_annotation("DEP"):
         by_root = {g.cue.root.i: g for g in groups}
         for g in groups:
@@ -199,6 +196,12 @@ def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
                 if other is not None and other.sources:
                     g.sources = list(other.sources)
                     break
+    for k, g in enumerate(groups):
+        # else the source of the closest cue before it in its sentence
+        if not g.sources:
+            earlier = [h for h in groups[:k] if h.sources and sent[h.cue.start] == sent[g.cue.start]]
+            if earlier:
+                g.sources = list(earlier[-1].sources)
     out = []
     for g in groups:
         out.append(

@@ -19,6 +19,9 @@ def _overlaps(a: Offsets, b: Offsets) -> bool:
 def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
     out: list[Attribution] = []
     used: set[int] = set()
+    # "citing X" and "told NYT" are hops of a rule attribution, not attributions of their own
+    hop_cues = [h.cue for r in rules for h in r.outer + r.inner]
+    tagged = [t for t in tagged if not any(_overlaps(t.cue, c) for c in hop_cues)]
     for t in tagged:
         match = next((i for i, r in enumerate(rules) if i not in used and _overlaps(r.cue, t.cue)), None)
         if match is None:

@@ -163,8 +163,39 @@ class RuleFinder:
     def find(self, doc: Doc) -> list[Attribution]:
         found: list[Attribution] = []
         for sent in doc.sents:
+            att = self._colon_headline(doc, sent)
+            if att is not None:
+                found.append(att)
+                continue
             found.extend(self._in_sentence(doc, sent))
         return found
+
+    def _colon_headline(self, doc: Doc, sent: Span) -> Attribution | None:
+        """'NYT: troops pulled from the front', 'Seoul: 12,000 troops went to Russia': a headline
+        that names its source before a colon. Only for a line without a full stop (a headline)."""
+        tokens = [t for t in sent if not t.is_space]
+        if len(tokens) < 4 or tokens[-1].text in {".", "!", "?"}:
+            return None
+        colon = next((t for t in tokens[:6] if t.text == ":"), None)
+        if colon is None or colon.i == tokens[0].i:
+            return None
+        source = doc[tokens[0].i : colon.i]
+        if not all(t.text[:1].isupper() or not t.is_alpha for t in source):
+            return None
+        if not (source.ents or self.lex.is_media_name(source.text) or any(t.pos_ == "PROPN" for t in source)):
+            return None
+        start, end = _trim(doc, colon.i + 1, tokens[-1].i + 1)
+        if end - start < 3:
+            return None
+        return Attribution(
+            cue=_span_offsets([colon]),
+            sources=_span_offsets(source),
+            source_groups=[_span_offsets(source)],
+            contents=_span_offsets(doc[start:end]),
+            origin="rules",
+            cue_lemma=":",
+            cue_kind="report",
+        )
 
     # -- per sentence -------------------------------------------------------------------------
 

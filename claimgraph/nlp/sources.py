@@ -58,6 +58,16 @@ KIND_BY_HEAD = {
 }
 
 
+#: descriptions of institutions, and the kinds of source they point back to
+DESCRIBED_KINDS = {
+    "newspaper": {"media"}, "paper": {"media"}, "daily": {"media"}, "outlet": {"media"},
+    "publication": {"media"}, "broadcaster": {"media"}, "network": {"media"}, "channel": {"media"},
+    "agency": {"intelligence", "government", "organisation", "media"}, "service": {"intelligence", "government"},
+    "ministry": {"government"}, "department": {"government"}, "government": {"government"},
+    "military": {"military"}, "army": {"military"}, "command": {"military"},
+}  # fmt: skip
+
+
 @dataclass
 class SourceHistory:
     """Sources seen so far in the article, for pronouns and descriptions."""
@@ -81,6 +91,14 @@ class SourceHistory:
         # a description with no name in it: "the minister", "the South Carolina senator" is not one
         if words and words[0] == "the" and len(words) <= 3 and text.strip()[4:].islower():
             head = words[-1]
+            kinds = DESCRIBED_KINDS.get(head)
+            for s in reversed(self.seen):
+                if _is_pronoun(s.text) or s.text.lower().startswith("the " + head):
+                    continue
+                if kinds and s.kind in kinds:
+                    return s  # "the newspaper" -> The New York Times; "the agency" -> the NIS
+                if s.anonymous and s.text.split() and s.text.lower().split()[-1] == head:
+                    return s  # "the officials" -> "US officials"
             for s in reversed(self.seen):
                 if s.role and head in s.role.lower() and s.name:
                     return s
