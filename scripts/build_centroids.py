@@ -50,9 +50,8 @@ def main() -> None:
                 c[j] = m / (np.linalg.norm(m) + 1e-12)
     np.save(OUT, c.astype(np.float16))
     sizes = np.bincount(np.argmax(x @ c.T, axis=1), minlength=args.k)
-    print(
-        f"{args.k} centroids from {len(x)} sentences -> {OUT} (list sizes: max {sizes.max()}, empty {(sizes == 0).sum()})"
-    )
+    print(f"{args.k} centroids from {len(x)} sentences -> {OUT}")
+    print(f"list sizes: max {sizes.max()}, empty {(sizes == 0).sum()}")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ sources = st.builds(
     side=maybe,
     name=maybe,
 )
-cues = st.builds(Cue, text=text, offsets=offsets, lemma=text, kind=st.sampled_from(["speech", "report", "cite"]))
+cue_kinds = st.sampled_from(["speech", "report", "cite"])
+cues = st.builds(Cue, text=text, offsets=offsets, lemma=text, kind=cue_kinds)
 hops = st.builds(Hop, cue=st.none() | cues, sources=st.lists(sources, max_size=3).map(tuple))
 spans = st.builds(Span, text=text, offsets=offsets)
 quantities = st.builds(

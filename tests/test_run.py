@@ -55,7 +55,15 @@ def test_run_ingest_after_a_crash_completes_the_rest(tmp_path: Path, extractor, 
 def test_run_ingest_killed_midway_leaves_whole_articles(tmp_path: Path) -> None:
     folder = _corpus(tmp_path / "in", 8)
     db = tmp_path / "k.db"
-    cmd = [sys.executable, "-m", "claimgraph.interfaces.cli", "ingest", str(folder), "--db", f"sqlite:///{db}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "claimgraph.interfaces.cli",
+        "ingest",
+        str(folder),
+        "--db",
+        f"sqlite:///{db}",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     deadline = time.time() + 120
     try:

@@ -112,8 +112,8 @@ def links(candidates: Iterable[tuple[LinkClaim, LinkClaim]]) -> list[Link]:
         s = score(a, b)
         scored.append((a, b, s))
         if a.article.id != b.article.id:
-            for x, y in ((a, b), (b, a)):
-                key = (x.id, y.article.id)
+            for one, other in ((a, b), (b, a)):
+                key = (one.id, other.article.id)
                 best[key] = max(best.get(key, -9.0), s)
     out: dict[tuple[str, str], Link] = {}
     for a, b, s in scored:

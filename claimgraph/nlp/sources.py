@@ -62,7 +62,8 @@ KIND_BY_HEAD = {
 DESCRIBED_KINDS = {
     "newspaper": {"media"}, "paper": {"media"}, "daily": {"media"}, "outlet": {"media"},
     "publication": {"media"}, "broadcaster": {"media"}, "network": {"media"}, "channel": {"media"},
-    "agency": {"intelligence", "government", "organisation", "media"}, "service": {"intelligence", "government"},
+    "agency": {"intelligence", "government", "organisation", "media"},
+    "service": {"intelligence", "government"},
     "ministry": {"government"}, "department": {"government"}, "government": {"government"},
     "military": {"military"}, "army": {"military"}, "command": {"military"},
 }  # fmt: skip

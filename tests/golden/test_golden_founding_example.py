@@ -71,7 +71,8 @@ def test_golden_founding_example_american_officials_are_two_sources(record: Clai
     assert all(s.anonymous for s in citing.sources)
 
 
-SEMANTICS = json.loads((Path(__file__).parent / "nk-troops-withdrawn.semantics.json").read_text(encoding="utf-8"))
+SEMANTICS_FILE = Path(__file__).parent / "nk-troops-withdrawn.semantics.json"
+SEMANTICS = json.loads(SEMANTICS_FILE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
