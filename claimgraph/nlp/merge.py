@@ -11,7 +11,6 @@ from spacy.tokens import Doc
 
 from claimgraph.nlp.attributions import Attribution, Offsets
 
-
 #: where rules and tagger found the same cue, the tagger's spans follow PolNeAR's conventions
 #: (measured better on PolNeAR dev); the rules' reading stands when the two disagree on which
 #: words are the source and which the content (an inverted "..., writes X citing Y").
