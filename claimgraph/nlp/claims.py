@@ -19,7 +19,7 @@ from claimgraph.model import Article, Claim, Cue, Hop, Source
 from claimgraph.model import Span as TextSpan
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon
-from claimgraph.nlp.doctext import doc_text
+from claimgraph.nlp.doctext import doc_ents, doc_text
 from claimgraph.nlp.sources import PRONOUNS_SINGULAR, RELATIVE, SourceHistory, describe
 
 MIN_CLAIM_WORDS = 3
@@ -191,7 +191,7 @@ class ClaimBuilder:
             return None
         lo = window[0].start_char
         best: Span | None = None
-        for ent in self.doc.ents:
+        for ent in doc_ents(self.doc):
             if ent.label_ != "PERSON" or ent.start_char < lo or ent.end_char > at:
                 continue
             title = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""

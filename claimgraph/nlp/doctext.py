@@ -1,4 +1,4 @@
-"""The text of a parsed document, built once.
+"""The text, entities and noun chunks of a parsed document, built once.
 
 ``Doc.text`` joins every token each time it is read; the stages read it per
 claim and per span, which made analysis quadratic in the article's length.
@@ -6,7 +6,7 @@ claim and per span, which made analysis quadratic in the article's length.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 def doc_text(doc: Doc) -> str:
@@ -15,3 +15,19 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["claimgraph.text"] = doc.text
     return str(text)
+
+
+def doc_ents(doc: Doc) -> list[Span]:
+    """``doc.ents``, built once (each read of the property makes new Span objects)."""
+    ents = doc.user_data.get("claimgraph.ents")
+    if ents is None:
+        ents = doc.user_data["claimgraph.ents"] = list(doc.ents)
+    return list(ents)
+
+
+def noun_chunks(doc: Doc) -> list[Span]:
+    """``doc.noun_chunks``, found once."""
+    chunks = doc.user_data.get("claimgraph.chunks")
+    if chunks is None:
+        chunks = doc.user_data["claimgraph.chunks"] = list(doc.noun_chunks)
+    return list(chunks)

@@ -14,7 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from claimgraph.model import Entity
-from claimgraph.nlp.doctext import doc_text
+from claimgraph.nlp.doctext import doc_ents, doc_text
 
 _DATA = Path(__file__).parent / "data" / "events.json"
 ENTITY_TYPES = {"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"}
@@ -75,7 +75,7 @@ def event_type(doc: Doc, content: list[tuple[int, int]]) -> str:
 def entities(doc: Doc, content: list[tuple[int, int]]) -> tuple[Entity, ...]:
     """People, places, organisations and groups that the claim's content names."""
     out: list[Entity] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         start, end, label = ent.start_char, ent.end_char, ent.label_
         after = doc[ent.end] if ent.end < len(doc) else None
         if after is not None and after.lower_ in REGION_WORDS and ent.label_ in ENTITY_TYPES | {"PRODUCT"}:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from claimgraph.nlp.attributions import Attribution, Offsets
+from claimgraph.nlp.doctext import doc_text
 
 SPANS_KEY = "attribution_tags"
 QUOTES = "\"'“”‘’«»„‟‹›`"
@@ -140,7 +141,7 @@ def _is_direct(doc: Doc, contents: Sequence[Span]) -> bool:
     if not contents:
         return False
     first, last = min(contents, key=lambda s: s.start), max(contents, key=lambda s: s.end)
-    text = doc.text
+    text = doc_text(doc)
     opens = first.start_char > 0 and text[first.start_char - 1] in QUOTES or first.text[:1] in QUOTES
     closes = last.text[-1:] in QUOTES or last.end_char < len(text) and text[last.end_char] in QUOTES
     return bool(opens and closes)

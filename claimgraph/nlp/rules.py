@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon, lexicon
+from claimgraph.nlp.doctext import noun_chunks
 
 OPEN_QUOTES = {"“", '"', "«", "‘", "'"}
 CLOSE_QUOTES = {"”", '"', "»", "’", "'"}
@@ -70,7 +71,7 @@ def _subtree_range(token: Token, stop: set[int] | None = None) -> tuple[int, int
 
 
 def _noun_chunk_at(doc: Doc, i: int) -> Span | None:
-    for chunk in doc.noun_chunks:
+    for chunk in noun_chunks(doc):
         if chunk.start <= i < chunk.end:
             return chunk
         if chunk.start > i:
