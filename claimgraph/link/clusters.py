@@ -40,9 +40,17 @@ STOPWORDS = frozenset(
 )
 
 
+#: the largest word overlap (Jaccard) a candidate search allows for: two wordings of one claim
+#: share far less (0.11 on average in the PolNeAR gold), and higher overlap means a high cosine
+LEXICAL_CAP = 0.4
+
+
 def cosine_floor() -> float:
-    """The cosine below which no bonus can lift a pair to the threshold: candidates start there."""
-    return THRESHOLD - ENTITY_WEIGHT - LEXICAL_WEIGHT
+    """The cosine below which no bonus can lift a pair to the threshold: candidates start there.
+
+    On the PolNeAR gold, starting at 0.35 instead links exactly the same pairs.
+    """
+    return THRESHOLD - ENTITY_WEIGHT - LEXICAL_WEIGHT * LEXICAL_CAP
 
 
 def content_words(text: str) -> frozenset[str]:
