@@ -89,6 +89,14 @@ class CandidateIndex:
 
     def similar(self, vecs: np.ndarray, floor: float) -> Iterator[tuple[int, list[tuple[str, float]]]]:
         """For each query: the stored claims whose cosine reaches ``floor``, best first."""
+        if self.centroids is None or self._n < self.exact_below:
+            # exact: one product with every stored vector, no copying
+            sims_all = vecs @ self.vectors.T if self._n else np.zeros((len(vecs), 0), np.float32)
+            for i in range(len(vecs)):
+                keep = np.nonzero(sims_all[i] >= floor)[0]
+                order = keep[np.argsort(-sims_all[i][keep])]
+                yield i, [(self.ids[int(j)], float(sims_all[i][j])) for j in order]
+            return
         for i, rows in self.candidates(vecs):
             if len(rows) == 0:
                 yield i, []
