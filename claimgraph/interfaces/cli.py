@@ -629,6 +629,35 @@ def eval_certainty(
     _print_scores(scores, format_table(scores), as_json)
 
 
+@eval_app.command("identities")
+def eval_identities(
+    texts: Annotated[Path, typer.Argument(help="Folder of the gold articles (PolNeAR dev/text).")],
+    gold: Annotated[Path, typer.Option(help="Gold person mentions JSONL.")] = Path(
+        "tests/data/identity_gold.jsonl"
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """Share of person source mentions linked to the right identity, per article, against hand-checked gold.
+
+    Example: claimgraph eval identities ../shared/data/polnear/dev/text
+    """
+    from claimgraph.evaluation.identities import evaluate_identities, format_table
+    from claimgraph.ingest import read_text
+    from claimgraph.run import analyze_articles
+
+    settings = _settings()
+    extractor = _load_extractor(settings)
+
+    def analyze_one(text: str, name: str) -> ClaimRecord:
+        return next(analyze_articles([read_text(text, source=name)], settings, extractor))
+
+    try:
+        scores = evaluate_identities(gold, texts, analyze_one)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores({k: v for k, v in scores.items()}, format_table(scores), as_json)
+
+
 @eval_app.command("clusters")
 def eval_clusters(
     texts: Annotated[Path, typer.Argument(help="Folder of the gold articles (PolNeAR train/text).")],

@@ -7,9 +7,12 @@ both found a cue, the tagger's spans are kept and the rules' structure added.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from claimgraph.nlp.attributions import Attribution, Offsets
+from claimgraph.nlp.doctext import doc_text
 
 #: where rules and tagger found the same cue, the tagger's spans follow PolNeAR's conventions
 #: (measured better on PolNeAR dev); the rules' reading stands when the two disagree on which
@@ -19,6 +22,47 @@ PREFER_RULES = False
 
 def _overlaps(a: Offsets, b: Offsets) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]+\s*")
+
+
+def _strip_dateline(doc: Doc, att: Attribution) -> None:
+    """'RENO, Nev. (AP) — Republican hopeful Donald Trump': the dateline is not the source."""
+    if not att.sources:
+        return
+    s, e = att.sources[0]
+    m = _DATELINE.match(doc_text(doc)[s:e])
+    if m and s + m.end() < e:
+        att.sources[0] = (s + m.end(), e)
+
+
+def _subject_source(doc: Doc, att: Attribution) -> None:
+    """A cue the tagger found without its source: the subject of the cue's verb, when it has one."""
+    span = doc.char_span(att.cue[0][0], att.cue[-1][1], alignment_mode="expand")
+    if span is None:
+        return
+    verb = next((t for t in span if t.pos_ in {"VERB", "AUX"}), None)
+    if verb is None:
+        return
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subj is None or subj.lower_ in {"it", "there"}:
+        return
+    start, end = subj.left_edge.i, subj.i + 1
+    for child in subj.rights:
+        if child.dep_ in {"prep", "appos", "compound", "amod", "punct", "cc", "conj"}:
+            end = max(end, child.right_edge.i + 1)
+        else:
+            break
+    end = min(end, verb.i)
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if end <= start:
+        return
+    offsets = [(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))]
+    if any(_overlaps(offsets, [c]) for c in att.contents):
+        return
+    att.sources = offsets
 
 
 def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
@@ -51,4 +95,8 @@ def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list
             t.contents = r.contents
         out.append(t)
     out.extend(r for i, r in enumerate(rules) if i not in used)
+    for att in out:
+        if not att.sources:
+            _subject_source(doc, att)
+        _strip_dateline(doc, att)
     return sorted(out, key=lambda a: a.cue_start)
