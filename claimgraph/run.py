@@ -423,3 +423,19 @@ def gold_view(store: Any) -> dict[str, list[tuple[str, tuple[int, int], str | No
             keys = tuple(n.key for n in origins(record.article, claim))
             out.setdefault(stem, []).append((claim.id, span, cluster_of.get(pk) if pk else None, keys))
     return out
+
+
+def article_view(store: Any) -> dict[str, list[tuple[tuple[int, int], str | None]]]:
+    """Per article id as its record gave it (the part after '#' of the source, else the stem):
+    its claims' content spans and clusters."""
+    members = store.cluster_members()
+    cluster_of = {pk: name for name, pks in members.items() for pk in pks}
+    out: dict[str, list[tuple[tuple[int, int], str | None]]] = {}
+    for record in store.records():
+        source = record.article.source or ""
+        key = source.split("#", 1)[1] if "#" in source else Path(source).stem
+        by_uid = {uid: pk for pk, uid in store.article_claim_pks(record.article.id)}
+        out[key] = [
+            ((c.content.start, c.content.end), cluster_of.get(by_uid.get(c.id, -1))) for c in record.claims
+        ]
+    return out

@@ -658,6 +658,40 @@ def eval_identities(
     _print_scores({k: v for k, v in scores.items()}, format_table(scores), as_json)
 
 
+@eval_app.command("wikinews")
+def eval_wikinews(
+    folder: Annotated[Path, typer.Argument(help="The sample corpus folder (examples/wikinews).")] = Path(
+        "examples/wikinews"
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """How many gold cross-document event links of the Wikinews sample the clusters recover.
+
+    Example: claimgraph eval wikinews examples/wikinews
+    """
+    from claimgraph.evaluation.wikinews import evaluate_wikinews, format_table
+    from claimgraph.run import article_view
+    from claimgraph.run import ingest as run_ingest
+    from claimgraph.store import Store
+
+    settings = _settings()
+    extractor = _load_extractor(settings)
+
+    def do_ingest(path: Path, url: str) -> None:
+        with Store(url) as store:
+            run_ingest([path], settings, store, extractor=extractor)
+
+    def read(url: str) -> Any:
+        with Store(url) as store:
+            return article_view(store)
+
+    try:
+        scores = evaluate_wikinews(folder, do_ingest, read)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
 @eval_app.command("clusters")
 def eval_clusters(
     texts: Annotated[Path, typer.Argument(help="Folder of the gold articles (PolNeAR train/text).")],
