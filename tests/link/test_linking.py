@@ -1,0 +1,94 @@
+"""Linking across articles on the founding example and its two companions: order, repeats, deletion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimgraph.config import Settings
+from claimgraph.run import Linker, cluster_reports, contradiction_list, ingest
+from claimgraph.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FILES = [
+    EXAMPLES / "nk-troops-withdrawn.txt",
+    EXAMPLES / "nk-troops-echo.txt",
+    EXAMPLES / "nk-troops-12000.txt",
+]
+
+
+def _clusters(store: Store) -> set[frozenset[str]]:
+    """Clusters as sets of claim uids (names aside)."""
+    out = set()
+    for pks in store.cluster_members().values():
+        uids = {c.id for _, c, _ in store.link_claims(pks).values()}
+        out.add(frozenset(uids))
+    return out
+
+
+def _contradictions(store: Store) -> set[tuple[frozenset[str], str]]:
+    return {(frozenset((r["a"]["claim"], r["b"]["claim"])), r["kind"]) for r in contradiction_list(store)}
+
+
+@pytest.fixture(scope="module")
+def linker_encode():  # type: ignore[no-untyped-def]
+    from claimgraph.link.embed import Encoder
+
+    return Encoder.load().encode
+
+
+def _store(tmp: Path, name: str, files: list[Path], extractor, encode) -> Store:  # type: ignore[no-untyped-def]
+    store = Store(f"sqlite:///{tmp / name}")
+    for f in files:  # one article at a time, as they would arrive
+        ingest([f], Settings(), store, extractor=extractor, linker=Linker(store, encode))
+    return store
+
+
+@pytest.mark.parametrize("order", [[2, 1, 0], [1, 0, 2]])
+def test_linking_does_not_depend_on_arrival_order(
+    tmp_path: Path, extractor, linker_encode, order: list[int]
+) -> None:  # type: ignore[no-untyped-def]
+    first = _store(tmp_path, "a.db", FILES, extractor, linker_encode)
+    other = _store(tmp_path, "b.db", [FILES[i] for i in order], extractor, linker_encode)
+    assert _clusters(first) == _clusters(other)
+    assert _contradictions(first) == _contradictions(other)
+
+
+def test_linking_reports_the_12000_troops_against_about_11000(  # type: ignore[no-untyped-def]
+    tmp_path: Path, extractor, linker_encode
+) -> None:
+    store = _store(tmp_path, "c.db", FILES, extractor, linker_encode)
+    found = contradiction_list(store)
+    pairs = [r for r in found if "11,000" in r["reason"] and "12,000" in r["reason"]]
+    assert pairs, found
+    assert pairs[0]["kind"] == "tension"
+    texts = {pairs[0]["a"]["text"], pairs[0]["b"]["text"]}
+    assert any("about 11,000 North Korean military personnel" in t for t in texts)
+
+
+def test_linking_twice_and_deleting(tmp_path: Path, extractor, linker_encode) -> None:  # type: ignore[no-untyped-def]
+    store = _store(tmp_path, "d.db", FILES, extractor, linker_encode)
+    before = _clusters(store)
+    # the same article again changes nothing
+    report = ingest([FILES[1]], Settings(), store, extractor=extractor, linker=Linker(store, linker_encode))
+    assert (report.stored, report.already) == (0, 1)
+    assert _clusters(store) == before
+    # deleting an article takes its claims out of clusters; what depended on them is recomputed
+    echo = next(r.article.id for r in store.records() if "echo" in (r.article.source or ""))
+    gone = {uid for _, uid in store.article_claim_pks(echo)}
+    assert store.delete_article_and_relink(echo)
+    after = _clusters(store)
+    assert all(not (cluster & gone) for cluster in after)
+    assert all(len(c) >= 1 for c in after)
+
+
+def test_linking_cluster_report_names_origins_and_relays(tmp_path: Path, extractor, linker_encode) -> None:  # type: ignore[no-untyped-def]
+    store = _store(tmp_path, "e.db", FILES, extractor, linker_encode)
+    reports = list(cluster_reports(store, min_size=2))
+    assert reports
+    for rep in reports:
+        data = rep.to_json()
+        assert data["independent_origins"] == len(data["origins"]) >= 1
+        for claim in data["claims"]:
+            assert claim["article"]["id"].startswith("sha256:")
