@@ -85,11 +85,14 @@ def link_batch(index: CandidateIndex, syn: Synthetic, rows: np.ndarray, vecs: np
     """Link claims ``rows`` (as one article) against the index, as ``run.Linker`` does: candidates,
     pair scores, the mutual best per article pair; RETURNS the links made."""
     pairs = []
+    seen: dict[int, LinkClaim] = {}
     for i, found in index.similar(vecs, C.cosine_floor()):
         a = syn.claim(int(rows[i]), vecs[i])
         for uid, _ in found:
             j = int(uid[1:])
-            pairs.append((a, syn.claim(j, index.vectors[j])))
+            if j not in seen:
+                seen[j] = syn.claim(j, index.vectors[j])
+            pairs.append((a, seen[j]))
     return len(C.links(pairs))
 
 

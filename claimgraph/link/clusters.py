@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -70,11 +71,19 @@ class LinkClaim:
     def id(self) -> str:
         return self.claim.id
 
-    def entity_ids(self) -> frozenset[str]:
+    @cached_property
+    def entities_(self) -> frozenset[str]:
         return frozenset(e.entity for e in self.claim.entities if e.entity)
 
-    def words(self) -> frozenset[str]:
+    @cached_property
+    def words_(self) -> frozenset[str]:
         return content_words(self.claim.content.text)
+
+    def entity_ids(self) -> frozenset[str]:
+        return self.entities_
+
+    def words(self) -> frozenset[str]:
+        return self.words_
 
 
 @dataclass(frozen=True)
