@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from claimgraph.nlp.quantity_lexicon import SMALL
+from claimgraph.nlp.quantity_lexicon import TENS as _TENS
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "jan": 1,
@@ -48,38 +51,9 @@ WEEKDAYS: dict[str, int] = {
     "sunday": 6,
 }
 
-ONES: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-TENS: dict[str, int] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+# the number words are the quantities' (one table for both)
+ONES: dict[str, int] = dict(SMALL)
+TENS: dict[str, int] = dict(_TENS)
 ORDINALS: dict[str, int] = {
     "first": 1,
     "second": 2,
