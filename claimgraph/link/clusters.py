@@ -34,6 +34,8 @@ LEXICAL_WEIGHT = 0.5
 EVENT_PENALTY = 0.08
 SAME_ARTICLE_PENALTY = 0.0
 GENERIC_EVENTS = {"other", "statement"}
+#: content words a claim needs before it is matched with others
+MIN_WORDS = 3
 STOPWORDS = frozenset(
     "the a an and or but of to in on at for with by from as that this these those is are was were be been "
     "has have had it its their his her they he she we you i not no said says say will would could may "
@@ -124,8 +126,8 @@ def links(candidates: Iterable[tuple[LinkClaim, LinkClaim]]) -> list[Link]:
     scored: list[tuple[LinkClaim, LinkClaim, float]] = []
     best: dict[tuple[str, str], float] = {}
     for a, b in candidates:
-        if a.id == b.id:
-            continue
+        if a.id == b.id or len(a.words()) < MIN_WORDS or len(b.words()) < MIN_WORDS:
+            continue  # "The deal" asserts too little to be matched with anything
         s = score(a, b)
         scored.append((a, b, s))
         if a.article.id != b.article.id:

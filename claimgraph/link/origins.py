@@ -98,6 +98,13 @@ def relays(article: Article, claim: Claim) -> tuple[tuple[Node, Node], ...]:
 
 
 def is_circular(article: Article, claim: Claim) -> bool:
-    """Whether a party appears twice in one chain (A citing B citing A)."""
-    keys = [n.key for level in chain_nodes(article, claim) for n in level if n is not None]
-    return len(keys) != len(set(keys))
+    """Whether a party appears twice in one chain with another between (A citing B citing A).
+
+    The same party on two hops in a row ("told NYT" as venue and speaker) is one party.
+    """
+    levels = [{n.key for n in level if n is not None} for level in chain_nodes(article, claim)]
+    for i, level in enumerate(levels):
+        for later in levels[i + 2 :]:
+            if level & later:
+                return True
+    return False
