@@ -65,6 +65,20 @@ def _subject_source(doc: Doc, att: Attribution) -> None:
     att.sources = offsets
 
 
+def _closing_comma(doc: Doc, att: Attribution) -> None:
+    """'One hopeful, Carly Fiorina, said': PolNeAR keeps the comma that closes an apposition."""
+    if len(att.sources) != 1:
+        return
+    s, e = att.sources[0]
+    text = doc_text(doc)
+    if (
+        "," in text[s:e]
+        and text[e : e + 1] == ","
+        and not any(_overlaps([(e, e + 1)], [c]) for c in att.contents)
+    ):
+        att.sources[0] = (s, e + 1)
+
+
 def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
     out: list[Attribution] = []
     used: set[int] = set()
@@ -99,4 +113,5 @@ def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list
         if not att.sources:
             _subject_source(doc, att)
         _strip_dateline(doc, att)
+        _closing_comma(doc, att)
     return sorted(out, key=lambda a: a.cue_start)
