@@ -6,6 +6,8 @@ claim and per span, which made analysis quadratic in the article's length.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Doc, Span
 
 
@@ -31,3 +33,20 @@ def noun_chunks(doc: Doc) -> list[Span]:
     if chunks is None:
         chunks = doc.user_data["claimgraph.chunks"] = list(doc.noun_chunks)
     return list(chunks)
+
+
+def ents_between(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities lying inside the characters [start, end), found by bisection."""
+    ents = doc.user_data.get("claimgraph.ents")
+    if ents is None:
+        ents = doc.user_data["claimgraph.ents"] = list(doc.ents)
+    starts = doc.user_data.get("claimgraph.ent_starts")
+    if starts is None:
+        starts = doc.user_data["claimgraph.ent_starts"] = [e.start_char for e in ents]
+    i = bisect_left(starts, start)
+    out = []
+    while i < len(ents) and ents[i].start_char < end:
+        if ents[i].end_char <= end:
+            out.append(ents[i])
+        i += 1
+    return out

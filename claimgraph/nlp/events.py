@@ -14,7 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from claimgraph.model import Entity
-from claimgraph.nlp.doctext import doc_ents, doc_text
+from claimgraph.nlp.doctext import doc_text, ents_between
 
 _DATA = Path(__file__).parent / "data" / "events.json"
 ENTITY_TYPES = {"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"}
@@ -75,13 +75,13 @@ def event_type(doc: Doc, content: list[tuple[int, int]]) -> str:
 def entities(doc: Doc, content: list[tuple[int, int]]) -> tuple[Entity, ...]:
     """People, places, organisations and groups that the claim's content names."""
     out: list[Entity] = []
-    for ent in doc_ents(doc):
-        start, end, label = ent.start_char, ent.end_char, ent.label_
-        after = doc[ent.end] if ent.end < len(doc) else None
-        if after is not None and after.lower_ in REGION_WORDS and ent.label_ in ENTITY_TYPES | {"PRODUCT"}:
-            end, label = after.idx + len(after.text), "LOC"
-        if label not in ENTITY_TYPES:
-            continue
-        if any(s <= start and end <= e for s, e in content):
-            out.append(Entity(doc_text(doc)[start:end], ((start, end),), label))
+    for s, e in content:
+        # an entity may reach one word past the content ("the Kursk region"): look a little wider
+        for ent in ents_between(doc, s, e):
+            start, end, label = ent.start_char, ent.end_char, ent.label_
+            after = doc[ent.end] if ent.end < len(doc) else None
+            if after is not None and after.lower_ in REGION_WORDS and label in ENTITY_TYPES | {"PRODUCT"}:
+                end, label = after.idx + len(after.text), "LOC"
+            if label in ENTITY_TYPES and end <= e:
+                out.append(Entity(doc_text(doc)[start:end], ((start, end),), label))
     return tuple(out)

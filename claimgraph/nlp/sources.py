@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from claimgraph.model import Source
 from claimgraph.nlp.attributions import Offsets
 from claimgraph.nlp.cues import Lexicon
-from claimgraph.nlp.doctext import doc_text
+from claimgraph.nlp.doctext import doc_text, ents_between
 
 PRONOUNS_PLURAL = {"they", "them", "we"}
 PRONOUNS_SINGULAR = {"he", "she", "him", "her", "i"}
@@ -122,8 +122,9 @@ def describe(doc: Doc, offsets: Offsets, lex: Lexicon) -> Source:
     tokens = list(span) if span is not None else []
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     low = [t.lower_ for t in words]
-    persons = [e for e in (span.ents if span is not None else []) if e.label_ == "PERSON"]
-    orgs = [e for e in (span.ents if span is not None else []) if e.label_ in {"ORG", "NORP", "GPE"}]
+    inside = ents_between(doc, span.start_char, span.end_char) if span is not None else []
+    persons = [e for e in inside if e.label_ == "PERSON"]
+    orgs = [e for e in inside if e.label_ in {"ORG", "NORP", "GPE"}]
     head = span.root.lower_ if span is not None and len(span) else (low[-1] if low else "")
 
     name: str | None = None
