@@ -45,6 +45,9 @@ PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD) of articles that lack one.")
 ]
 ProcessesOption = Annotated[int, typer.Option("--processes", min=1, help="Worker processes for analysis.")]
+MaxBytesOption = Annotated[
+    int | None, typer.Option("--max-bytes", min=1, help="Largest file read, in bytes (default 20,000,000).")
+]
 GazetteerOption = Annotated[
     list[Path] | None,
     typer.Option("--gazetteer", help="Your own gazetteer TSV, extending the shipped one (repeatable)."),
@@ -138,6 +141,7 @@ def analyze(
     published: PublishedOption = None,
     processes: ProcessesOption = 1,
     gazetteer: GazetteerOption = None,
+    max_bytes: MaxBytesOption = None,
 ) -> None:
     """Print the claims of each article and the chain of sources behind each.
 
@@ -146,7 +150,7 @@ def analyze(
     from claimgraph.run import analyze_articles, read_articles
 
     _check_date(published)
-    settings = _settings(processes=processes, gazetteers=_gazetteers(gazetteer))
+    settings = _settings(processes=processes, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes)
     failed = 0
     articles: list[Article] = []
     for item in read_articles(files, settings, outlet=outlet, published=published):
@@ -182,6 +186,7 @@ def ingest(
     published: PublishedOption = None,
     processes: ProcessesOption = 1,
     gazetteer: GazetteerOption = None,
+    max_bytes: MaxBytesOption = None,
     link: Annotated[
         bool, typer.Option("--link/--no-link", help="Link claims across articles (sentence embeddings).")
     ] = True,
@@ -194,7 +199,9 @@ def ingest(
     from claimgraph.run import ingest as run_ingest
 
     _check_date(published)
-    settings = _settings(processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer))
+    settings = _settings(
+        processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes
+    )
     store = _open_store(db)
     total = sum(1 for _ in iter_files(paths))
     extractor = _load_extractor(settings) if processes == 1 else None

@@ -180,3 +180,12 @@ def test_cli_bad_user_gazetteer_is_refused_with_file_and_line(tmp_path: Path) ->
     result = runner.invoke(app, ["analyze", str(EXAMPLE), "--gazetteer", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:2" in result.output
+
+
+def test_cli_ingest_size_limit_is_configurable(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("The army said the bridge was destroyed. " * 2000, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    result = runner.invoke(app, ["ingest", str(big), "--db", db, "--max-bytes", "1000", "--no-link"])
+    assert result.exit_code == 1
+    assert "big.txt" in result.output and "1000" in result.output.replace(",", "")
