@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.sql.functions import Function
 
 from claimgraph.errors import StoreError
@@ -94,16 +95,28 @@ class Store:
         self.engine = make_engine(self._url)
         self._closed = False
         try:
-            with self.engine.connect():
-                pass
-            if migrate:
-                self.migrate()
+            self._open(migrate)
         except SQLAlchemyError as e:
             self.engine.dispose()
             raise StoreError(self._cannot_open(e)) from e
         except BaseException:
             self.engine.dispose()
             raise
+
+    def _open(self, migrate: bool) -> None:
+        """Connect (and migrate). SQLite refuses a second opener for a moment while the first
+        switches the file to WAL mode, whatever the busy timeout: such an opener tries again."""
+        for attempt in range(10):
+            try:
+                with self.engine.connect():
+                    pass
+                break
+            except OperationalError as e:
+                if "locked" not in str(e) or attempt == 9:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+        if migrate:
+            self.migrate()
 
     def _cannot_open(self, error: SQLAlchemyError) -> str:
         reason = first_line(error)
