@@ -8,6 +8,7 @@ Steps (``all`` runs them in order):
   train     train the tagger (scripts/attribution.cfg) on train minus a held-out
             set of articles, keeping the checkpoint that scores best on that
             held-out set (Citron's figures, after grouping), then calibrate it
+            where the config asks for it
   calibrate lower the score of the "outside" move by what scores best on the
             held-out set (the tagger misses more spans than it invents)
   package   copy the chosen checkpoint into claimgraph/nlp/models/attribution/
@@ -263,7 +264,8 @@ def train(config_path: Path, work: Path, out: Path, polnear: Path, overrides: di
                 break
     log.close()
     print(f"best held-out objective {best:.4f}; model in {out / 'best'}", flush=True)
-    calibrate(out / "best", work, polnear, seed, int(tcfg["holdout"]))
+    if str(tcfg.get("calibrate", "false")).lower() == "true":
+        calibrate(out / "best", work, polnear, seed, int(tcfg["holdout"]))
     return out / "best"
 
 
