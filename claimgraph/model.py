@@ -284,6 +284,122 @@ class Entity:
         return cls(d["text"], offsets_from_json(d["span"]), d["type"], d.get("entity"))
 
 
+ARGUMENT_ROLES = ("agent", "patient", "place", "other")
+QUANTITY_KINDS = ("count", "name")
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A core argument of a proposition: who did it, to whom or what, where."""
+
+    role: str
+    text: str
+    offsets: Offsets
+    entity: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "role": self.role,
+                "text": self.text,
+                "span": offsets_to_json(self.offsets),
+                "entity": self.entity,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Argument:
+        if d.get("role") not in ARGUMENT_ROLES:
+            raise ValueError(f"unknown argument role {d.get('role')!r}")
+        return cls(d["role"], d["text"], offsets_from_json(d["span"]), d.get("entity"))
+
+
+@dataclass(frozen=True)
+class FrameQuantity:
+    """A number of the proposition with the thing it counts; ``kind`` "name" is a number that
+    names something (Boeing 787, Resolution 2231, Highway 1) and is never compared as a count."""
+
+    text: str
+    counted: str | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    approximate: bool = False
+    kind: str = "count"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "counted": self.counted,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "approximate": self.approximate,
+            "kind": self.kind,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FrameQuantity:
+        if d.get("kind", "count") not in QUANTITY_KINDS:
+            raise ValueError(f"unknown quantity kind {d.get('kind')!r}")
+        return cls(
+            text=d["text"],
+            counted=d.get("counted"),
+            value=d.get("value"),
+            low=d.get("low"),
+            high=d.get("high"),
+            approximate=bool(d.get("approximate", False)),
+            kind=d.get("kind", "count"),
+        )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The proposition of a claim without its attribution: what links and contradictions cite.
+
+    ``text`` is the compared text (the claim's sentence less its attribution), ``predicate`` the lemma of
+    its main verb (or its event type), ``arguments`` the core arguments with their roles,
+    ``quantities`` the numbers with what they count, ``time`` the interval the claim is
+    about (ISO dates, either end may be open), ``polarity`` and ``modality`` (the certainty).
+    """
+
+    text: str
+    predicate: str | None = None
+    arguments: tuple[Argument, ...] = ()
+    quantities: tuple[FrameQuantity, ...] = ()
+    time: tuple[str | None, str | None] | None = None
+    polarity: str = "positive"
+    modality: str = "certain"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "predicate": self.predicate,
+            "arguments": [a.to_json() for a in self.arguments],
+            "quantities": [q.to_json() for q in self.quantities],
+            "time": None if self.time is None else {"start": self.time[0], "end": self.time[1]},
+            "polarity": self.polarity,
+            "modality": self.modality,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Frame:
+        if d.get("polarity", "positive") not in POLARITIES:
+            raise ValueError(f"unknown polarity {d.get('polarity')!r}")
+        if d.get("modality", "certain") not in CERTAINTIES:
+            raise ValueError(f"unknown modality {d.get('modality')!r}")
+        t = d.get("time")
+        return cls(
+            text=d.get("text", ""),
+            predicate=d.get("predicate"),
+            arguments=tuple(Argument.from_json(a) for a in d.get("arguments", [])),
+            quantities=tuple(FrameQuantity.from_json(q) for q in d.get("quantities", [])),
+            time=None if t is None else (t.get("start"), t.get("end")),
+            polarity=d.get("polarity", "positive"),
+            modality=d.get("modality", "certain"),
+        )
+
+
 @dataclass(frozen=True)
 class Article:
     """One news article: its exact text and what is known about it."""
@@ -377,6 +493,7 @@ class Claim:
     entities: tuple[Entity, ...] = ()
     event: str | None = None
     id: str = ""
+    frame: Frame | None = None
 
     @staticmethod
     def make_id(article_id: str, content: Offsets) -> str:
@@ -403,6 +520,7 @@ class Claim:
             "times": [t.to_json() for t in self.times],
             "entities": [e.to_json() for e in self.entities],
             "event": self.event,
+            "frame": None if self.frame is None else self.frame.to_json(),
         }
 
     @classmethod
@@ -424,6 +542,7 @@ class Claim:
             times=tuple(TimeSpan.from_json(t) for t in d.get("times", [])),
             entities=tuple(Entity.from_json(e) for e in d.get("entities", [])),
             event=d.get("event"),
+            frame=Frame.from_json(d["frame"]) if d.get("frame") else None,
         )
 
 

@@ -6,6 +6,7 @@ batches, in several worker processes when ``settings.processes > 1``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,13 +19,12 @@ import numpy as np
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
 from claimgraph.ingest import iter_files, read_path
-from claimgraph.link import clusters as _clusters
-from claimgraph.link.clusters import ClusterReport, LinkClaim, links, report
-from claimgraph.link.contradictions import compare_numbers, compare_same_claim, quantity_key
+from claimgraph.link.contradictions import quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
 from claimgraph.link.index import CandidateIndex
-from claimgraph.link.origins import origins
+from claimgraph.link.linker import JudgeFn, Link, LinkClaim, LinkSettings, compared, recluster
+from claimgraph.link.linker import link as link_stage
 from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
 
@@ -97,12 +97,22 @@ def _extract(
 class Linker:
     """Links stored claims across articles, a new article at a time, against what is stored.
 
-    store: the Store. encode: texts -> unit vectors (the sentence encoder by default).
+    Orchestration only: the store finds candidates and persists, ``link.linker.link``
+    decides. store: the Store. encode: texts -> unit vectors (the sentence encoder by
+    default). judge: text pairs -> probabilities (the shipped pair judge by default).
     """
 
-    def __init__(self, store: Any, encode: Callable[[list[str]], np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
+        judge: JudgeFn | None = None,
+        settings: LinkSettings | None = None,
+    ) -> None:
         self.store = store
         self._encode = encode
+        self._judge = judge
+        self.settings = settings or LinkSettings()
         self.index: CandidateIndex | None = None
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -113,6 +123,13 @@ class Linker:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.asarray(self._encode(texts), dtype=np.float32)
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if self._judge is None:
+            from claimgraph.link.judge import Judge
+
+            self._judge = Judge.load().scores
+        return self._judge(pairs)
 
     def _index(self) -> CandidateIndex:
         if self.index is None:
@@ -130,73 +147,47 @@ class Linker:
         mine = {pk: LinkClaim(new[pk][1], new[pk][0], new[pk][2]) for pk in order}
         vecs = np.stack([mine[pk].vector for pk in order])
         index = self._index()
-        floor = _clusters.cosine_floor()
-        wanted: dict[str, float] = {}
-        hits: dict[int, list[str]] = {}
         own = {mine[pk].id for pk in order}
-        for i, found in index.similar(vecs, floor):
-            hits[order[i]] = [uid for uid, _ in found if uid not in own]
-            for uid, sim in found:
-                wanted[uid] = sim
-        uid_pk = self.store.claim_pks(list(wanted)) if wanted else {}
-        others = self.store.link_claims(list(uid_pk.values())) if uid_pk else {}
-        stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in others.items()}
-        by_uid = {lc.id: pk for pk, lc in {**stored, **mine}.items()}
-        pairs: list[tuple[LinkClaim, LinkClaim]] = []
-        for pk in order:
-            for uid in hits.get(pk, []):
-                other = by_uid.get(uid)
-                if other is not None and other in stored:
-                    pairs.append((mine[pk], stored[other]))
-        for i, a in enumerate(order):
-            for b in order[i + 1 :]:
-                if float(np.dot(mine[a].vector, mine[b].vector)) >= floor:
-                    pairs.append((mine[a], mine[b]))
-        made = links(pairs)
-        link_rows = [(by_uid[x.a], by_uid[x.b], x.score) for x in made]
-        contradictions = self._contradictions(mine, order, link_rows, {**stored, **mine})
-        self.store.apply_links(order, link_rows, contradictions)
-        index.add([mine[pk].id for pk in order], vecs)
-        return len(made)
-
-    def _contradictions(
-        self,
-        mine: dict[int, LinkClaim],
-        order: list[int],
-        link_rows: list[tuple[int, int, float]],
-        known: dict[int, LinkClaim],
-    ) -> list[tuple[int, int, str, str]]:
-        out: list[tuple[int, int, str, str]] = []
-        # inside the clusters the new claims join: every pair with a new claim
-        linked = {a for a, _, _ in link_rows} | {b for _, b, _ in link_rows}
-        clusters = self.store.clusters_of(list(linked - set(order)))
-        members = {pk for c in clusters for pk in self.store.cluster(c)}
-        members |= linked
-        # the same quantity in other clusters: "12,000 troops" against "about 11,000"
+        wanted = {uid for _, found in index.similar(vecs, self.settings.floor) for uid, _ in found} - own
+        uid_pk = self.store.claim_pks(sorted(wanted)) if wanted else {}
+        # the candidates' whole components: the clusters the new claims may join
+        near = self.store.components(list(uid_pk.values())) if uid_pk else set()
         keys = [k for pk in order for k in quantity_keys(mine[pk].claim)]
-        numbers = set(self.store.quantity_matches(keys)) if keys else set()
-        need = [pk for pk in (members | numbers) if pk not in known]
-        for pk, (a, c, v) in self.store.link_claims(need).items():
-            known[pk] = LinkClaim(c, a, v)
-        for pk in order:
-            x = mine[pk]
-            for other in sorted(members | numbers):
-                if other == pk or other not in known:
-                    continue
-                y = known[other]
-                found = compare_numbers(x.claim, y.claim)
-                if other in members:
-                    found += compare_same_claim(x.claim, y.claim, float(np.dot(x.vector, y.vector)))
-                for c in found:
-                    out.append((pk, other, c.kind, c.reason))
-        return out
+        counting = set(self.store.quantity_matches(keys)) if keys else set()
+        loaded = self.store.link_claims(sorted((near | counting) - set(order)))
+        stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
+        uid_of = {pk: lc.id for pk, lc in {**stored, **mine}.items()}
+        pk_of = {uid: pk for pk, uid in uid_of.items()}
+        stored_links = [
+            Link(uid_of[a], uid_of[b], s, tuple(json.loads(r)) if r else ())
+            for a, b, s, r in self.store.links_among(sorted(near))
+            if a in uid_of and b in uid_of
+        ]
+        result = link_stage(
+            [mine[pk] for pk in order],
+            [stored[pk] for pk in sorted(near) if pk in stored],
+            stored_links,
+            self.judge,
+            self.settings,
+            numbers=[stored[pk] for pk in sorted(counting) if pk in stored],
+        )
+        self.store.apply_linking(
+            [(pk_of[x.a], pk_of[x.b], x.score, json.dumps(list(x.reasons))) for x in result.links],
+            {pk_of[uid]: name for uid, name in result.clusters.items()},
+            [(pk_of[a], pk_of[b], c.kind, c.reason) for a, b, c in result.contradictions],
+        )
+        index.add([mine[pk].id for pk in order], vecs)
+        return len(result.links)
 
     def link_unlinked(self) -> int:
-        """Link whatever was saved but not linked (an interrupted ingest)."""
+        """Link whatever was saved but not linked (an interrupted ingest, a migrated store)."""
         pending = self.store.unlinked()
         total = 0
-        for i in range(0, len(pending), 200):
-            total += self.link(pending[i : i + 200])
+        by_article: dict[str, list[int]] = {}
+        for pk, (art, _, _) in self.store.link_claims(pending).items() if pending else []:
+            by_article.setdefault(art.id, []).append(pk)
+        for pks in by_article.values():
+            total += self.link(sorted(pks))
         return total
 
     def relink(self) -> int:
@@ -208,6 +199,49 @@ class Linker:
         self.store.clear_links()
         self.index = CandidateIndex()
         return self.link_unlinked()
+
+    def delete_article(self, article_id: str) -> bool:
+        """Delete an article; the clusters its claims were in are computed again without them."""
+        pks = [pk for pk, _ in self.store.article_claim_pks(article_id)]
+        near = self.store.components(pks) - set(pks) if pks else set()
+        if not self.store.delete_article(article_id):
+            return False
+        self.index = None
+        if near:
+            loaded = self.store.link_claims(sorted(near))
+            claims = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
+            uid_of = {pk: lc.id for pk, lc in claims.items()}
+            pk_of = {uid: pk for pk, uid in uid_of.items()}
+            stored_links = [
+                Link(uid_of[a], uid_of[b], s) for a, b, s, _ in self.store.links_among(sorted(near))
+            ]
+            members = {lc.id: lc.article.id for lc in claims.values()}
+            names = recluster(members, stored_links, self.settings)
+            self.store.apply_linking([], {pk_of[uid]: name for uid, name in names.items()}, [])
+        return True
+
+
+def link_records(
+    records: Sequence[ClaimRecord],
+    encode: Callable[[list[str]], np.ndarray],
+    judge: JudgeFn,
+    settings: LinkSettings | None = None,
+) -> dict[str, str]:
+    """Link records one after another in memory, as an ingest would, without a store: RETURNS
+    claim uid -> cluster name. For small sets (every earlier claim is a candidate)."""
+    known: list[LinkClaim] = []
+    links: list[Link] = []
+    clusters: dict[str, str] = {}
+    for rec in records:
+        if not rec.claims:
+            continue
+        vecs = np.asarray(encode([compared(c) for c in rec.claims]), dtype=np.float32)
+        new = [LinkClaim(c, rec.article, v) for c, v in zip(rec.claims, vecs, strict=True)]
+        result = link_stage(new, known, links, judge, settings)
+        links += result.links
+        clusters.update(result.clusters)
+        known += new
+    return clusters
 
 
 def quantity_keys(claim: Claim) -> list[str]:
@@ -270,7 +304,7 @@ def ingest(
         linking.link_unlinked()
     for extracted in _extract(fresh(), settings, extractor):
         record, identities = resolver.resolve(extracted)
-        vectors = linking.encode([c.content.text for c in record.claims]) if link else None
+        vectors = linking.encode([compared(c) for c in record.claims]) if link else None
         keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
         if store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
             report.stored += 1
@@ -281,161 +315,3 @@ def ingest(
         else:
             report.already += 1
     return report
-
-
-# -- reading the links back -----------------------------------------------------------------------
-
-
-def _link_claims(store: Any, pks: list[int]) -> list[LinkClaim]:
-    return [LinkClaim(c, a, v) for a, c, v in store.link_claims(pks).values()]
-
-
-def cluster_reports(store: Any, min_size: int = 2, min_origins: int = 1) -> Iterator[ClusterReport]:
-    """Every cluster with at least ``min_size`` claims and ``min_origins`` independent origins."""
-    for name, pks in sorted(store.cluster_members().items()):
-        if len(pks) < min_size:
-            continue
-        rep = report(name, _link_claims(store, pks))
-        if rep.independent_origins >= min_origins:
-            yield rep
-
-
-def cluster_report(store: Any, name: str) -> ClusterReport | None:
-    pks = store.cluster(name)
-    if not pks:
-        # a claim id names the cluster it is in
-        found = store.claim_pks([name])
-        if not found:
-            return None
-        clusters = store.clusters_of(list(found.values()))
-        if not clusters:
-            return None
-        name = clusters.pop()
-        pks = store.cluster(name)
-    return report(name, _link_claims(store, pks))
-
-
-def contradiction_list(store: Any) -> list[dict[str, Any]]:
-    """Stored contradictions, each with its two claims, their sources and the reason."""
-    rows = store.contradictions()
-    pks = sorted({r["a_id"] for r in rows} | {r["b_id"] for r in rows})
-    claims = store.link_claims(pks)
-    out = []
-    for r in rows:
-        sides = []
-        for pk in (r["a_id"], r["b_id"]):
-            if pk not in claims:
-                continue
-            art, claim, _ = claims[pk]
-            sides.append(
-                {
-                    "claim": claim.id,
-                    "text": claim.content.text,
-                    "article": {
-                        "id": art.id,
-                        "title": art.title,
-                        "outlet": art.outlet,
-                        "published": art.published,
-                    },
-                    "origins": [n.label for n in origins(art, claim)],
-                }
-            )
-        if len(sides) == 2:
-            out.append({"kind": r["kind"], "reason": r["reason"], "a": sides[0], "b": sides[1]})
-    return out
-
-
-def timeline(store: Any, what: str, settings: Settings | None = None) -> dict[str, Any] | None:
-    """Reported values over time for a cluster (its id), an identity (any alias) or a quantity
-    ("North Korean troops"): when each report appeared, the time it is about, its numbers, its origins."""
-    rep = cluster_report(store, what)
-    if rep is not None:
-        members = rep.members
-        title = f"cluster {rep.id}"
-    else:
-        group = store.find_identity(what)
-        if group is not None:
-            rows = store.claims(about=what)
-            title = f"claims about {group}"
-        else:
-            rows = _quantity_claims(store, what, settings or Settings())
-            if not rows:
-                return None
-            title = f"reported values of “{what}”"
-        pks = store.claim_pks([c.id for _, c in rows])
-        members = _link_claims(store, list(pks.values()))
-    entries = []
-    for m in sorted(members, key=lambda m: (m.article.published or "", m.id)):
-        entries.append(
-            {
-                "published": m.article.published,
-                "about": [t.to_json() for t in m.claim.times if t.kind in {"date", "interval"}],
-                "claim": m.claim.id,
-                "text": m.claim.content.text,
-                "values": [q.to_json() for q in m.claim.quantities],
-                "certainty": m.claim.certainty,
-                "polarity": m.claim.polarity,
-                "origins": [n.label for n in origins(m.article, m.claim)],
-                "article": {"id": m.article.id, "title": m.article.title, "outlet": m.article.outlet},
-            }
-        )
-    return {"timeline": title, "entries": entries}
-
-
-def _quantity_claims(store: Any, phrase: str, settings: Settings) -> list[tuple[Article, Claim]]:
-    """Claims whose numbers count what the phrase names: the counted word and the places in it."""
-    from claimgraph.link.contradictions import COUNTED_CLASSES
-
-    words = [w.strip(".,").lower() for w in phrase.split()]
-    cls = next((COUNTED_CLASSES[w] for w in reversed(words) if w in COUNTED_CLASSES), None)
-    if cls is None:
-        return []
-    gaz = gazetteer(settings)
-    entity_ids = set()
-    for n in range(len(words), 0, -1):
-        for i in range(len(words) - n + 1):
-            hit = gaz.lookup(" ".join(phrase.split()[i : i + n]))
-            if hit is not None:
-                entity_ids.add(hit.id)
-    pks = store.quantity_matches([k for k in store.quantity_key_names() if k.startswith(cls + "|")])
-    out = []
-    for art, claim, _ in store.link_claims(pks).values():
-        ents = {e.entity for e in claim.entities if e.entity}
-        if entity_ids and not (entity_ids & ents):
-            continue
-        out.append((art, claim))
-    return out
-
-
-def gold_view(store: Any) -> dict[str, list[tuple[str, tuple[int, int], str | None, tuple[str, ...]]]]:
-    """Per document stem, its claims as (uid, content span, cluster, origin keys): what the
-    cluster evaluation compares with the gold."""
-    members = store.cluster_members()
-    cluster_of = {pk: name for name, pks in members.items() for pk in pks}
-    out: dict[str, list[tuple[str, tuple[int, int], str | None, tuple[str, ...]]]] = {}
-    for record in store.records():
-        stem = Path(record.article.source or "").stem
-        pks = dict(store.article_claim_pks(record.article.id))
-        by_uid = {uid: pk for pk, uid in pks.items()}
-        for claim in record.claims:
-            pk = by_uid.get(claim.id)
-            span = (claim.content.start, claim.content.end)
-            keys = tuple(n.key for n in origins(record.article, claim))
-            out.setdefault(stem, []).append((claim.id, span, cluster_of.get(pk) if pk else None, keys))
-    return out
-
-
-def article_view(store: Any) -> dict[str, list[tuple[tuple[int, int], str | None]]]:
-    """Per article id as its record gave it (the part after '#' of the source, else the stem):
-    its claims' content spans and clusters."""
-    members = store.cluster_members()
-    cluster_of = {pk: name for name, pks in members.items() for pk in pks}
-    out: dict[str, list[tuple[tuple[int, int], str | None]]] = {}
-    for record in store.records():
-        source = record.article.source or ""
-        key = source.split("#", 1)[1] if "#" in source else Path(source).stem
-        by_uid = {uid: pk for pk, uid in store.article_claim_pks(record.article.id)}
-        out[key] = [
-            ((c.content.start, c.content.end), cluster_of.get(by_uid.get(c.id, -1))) for c in record.claims
-        ]
-    return out

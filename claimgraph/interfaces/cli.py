@@ -412,7 +412,7 @@ def clusters(
 
     Example: claimgraph clusters --min-origins 2 --json
     """
-    from claimgraph.run import cluster_reports
+    from claimgraph.query import cluster_reports
 
     store = _open_store(db)
     n = 0
@@ -436,7 +436,7 @@ def cluster(
 
     Example: claimgraph cluster claim:3cad3d2eddd42d0b9d0f
     """
-    from claimgraph.run import cluster_report
+    from claimgraph.query import cluster_report
 
     rep = cluster_report(_open_store(db), name)
     if rep is None:
@@ -454,7 +454,7 @@ def contradictions(db: DbOption = "sqlite:///claimgraph.db", as_json: JsonOption
 
     Example: claimgraph contradictions --json
     """
-    from claimgraph.run import contradiction_list
+    from claimgraph.query import contradiction_list
 
     rows = contradiction_list(_open_store(db))
     for r in rows:
@@ -482,7 +482,7 @@ def timeline(
 
     Example: claimgraph timeline "North Korean troops"
     """
-    from claimgraph.run import timeline as build
+    from claimgraph.query import timeline as build
 
     data = build(_open_store(db), what)
     if data is None:
@@ -677,7 +677,7 @@ def eval_wikinews(
     Example: claimgraph eval wikinews examples/wikinews
     """
     from claimgraph.evaluation.wikinews import evaluate_wikinews, format_table
-    from claimgraph.run import article_view
+    from claimgraph.query import article_view
     from claimgraph.run import ingest as run_ingest
     from claimgraph.store import Store
 
@@ -716,7 +716,7 @@ def eval_clusters(
     Example: claimgraph eval clusters ../shared/data/polnear/train/text --split b
     """
     from claimgraph.evaluation.clusters import evaluate_clusters, format_table
-    from claimgraph.run import gold_view
+    from claimgraph.query import gold_view
     from claimgraph.run import ingest as run_ingest
     from claimgraph.store import Store
 
@@ -738,6 +738,50 @@ def eval_clusters(
     except ClaimgraphError as e:
         _fail(str(e))
     _print_scores(scores, format_table(scores), as_json)
+
+
+@eval_app.command("pairs")
+def eval_pairs(
+    file: Annotated[Path, typer.Argument(help="A sentence-pair file in the MSRP format (TSV with header).")],
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N pairs.")] = None,
+    published: Annotated[str, typer.Option(help="The date both one-sentence articles carry.")] = "2004-01-01",
+    as_json: JsonOption = False,
+) -> None:
+    """Same claim or not, through the whole pipeline: accuracy, precision, recall and F1 of
+    "the two sentences share a cluster" (each sentence a one-sentence article, two outlets).
+
+    Example: claimgraph eval pairs ../shared/data/pairs/msrp_dev.tsv
+    """
+    from claimgraph.evaluation.pairs import format_table, pair_articles, read_pairs, score_pairs
+    from claimgraph.link.embed import Encoder
+    from claimgraph.link.judge import Judge
+    from claimgraph.run import analyze_articles, link_records
+
+    settings = _settings()
+    try:
+        items = read_pairs(file, limit=limit)
+        extractor = _load_extractor(settings)
+        encode = Encoder.load().encode
+        judge = Judge.load().scores
+    except ClaimgraphError as e:
+        _fail(str(e))
+        return
+    articles = [a for pair in pair_articles(items, published=published) for a in pair]
+    progress, update = _eval_progress("pairs")
+    predicted: list[bool] = []
+    with progress:
+        records = []
+        for i, rec in enumerate(analyze_articles(articles, settings, extractor)):
+            records.append(rec)
+            update(i + 1, len(articles) * 2)
+        for i in range(0, len(records), 2):
+            one, two = records[i], records[i + 1]
+            clusters = link_records([one, two], encode, judge)
+            mine = {clusters.get(c.id) for c in one.claims} - {None}
+            predicted.append(any(clusters.get(c.id) in mine for c in two.claims))
+            update(len(articles) + i + 2, len(articles) * 2)
+    scores = score_pairs(items, predicted)
+    _print_scores(scores, format_table(scores, f"{file.name}: same cluster"), as_json)
 
 
 def main() -> None:

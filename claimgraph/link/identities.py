@@ -237,7 +237,10 @@ class Resolver:
             claims.append(dataclasses.replace(claim, chain=chain))
         # entities after sources: a surname in a claim can point to a full name cited later
         claims = [
-            dataclasses.replace(c, entities=tuple(self._entity(e, scope) for e in c.entities)) for c in claims
+            with_frame_entities(
+                dataclasses.replace(c, entities=tuple(self._entity(e, scope) for e in c.entities))
+            )
+            for c in claims
         ]
         article = record.article
         outlet = self.outlet(article)
@@ -253,3 +256,12 @@ class Resolver:
                     if found is not None:
                         named[ident] = found
         return ClaimRecord(article, tuple(claims)), list(named.values())
+
+
+def with_frame_entities(claim: Claim) -> Claim:
+    """The claim with its frame's arguments carrying the canonical ids of its entities."""
+    if claim.frame is None:
+        return claim
+    ids = {e.offsets: e.entity for e in claim.entities}
+    args = tuple(dataclasses.replace(a, entity=ids.get(a.offsets, a.entity)) for a in claim.frame.arguments)
+    return dataclasses.replace(claim, frame=dataclasses.replace(claim.frame, arguments=args))

@@ -3,8 +3,11 @@
 The origin is the innermost source that can be named. Anonymous sources ("US
 officials") are known only through whoever cites them, so a claim from anonymous
 sources has as its origin the innermost named relay that cites them ("The New
-York Times, citing anonymous sources"): twenty outlets repeating the NYT's
-report are one origin, not twenty. A claim in the outlet's own voice has the
+York Times, citing anonymous sources"), and it is the same origin as the relay
+speaking for itself: "officials told the NYT" is the NYT's sourcing, so the NYT's
+headline, its report citing officials and twenty outlets repeating either are one
+origin, not twenty. Identities are canonical (``NYT:``, "The New York Times" and
+nytimes.com are one), so origins are counted by identity, not by spelling. A claim in the outlet's own voice has the
 outlet as its origin. Relays are every named hop nearer the reporter, the
 article's outlet first.
 """
@@ -15,8 +18,6 @@ from dataclasses import dataclass
 
 from claimgraph.link.gazetteer import normalize
 from claimgraph.model import Article, Claim, Source
-
-ANONYMOUS_MARK = "+anonymous"
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,7 @@ def origins(article: Article, claim: Claim) -> tuple[Node, ...]:
                 dict.fromkeys(
                     [
                         *named,
-                        *(
-                            Node(n.key + ANONYMOUS_MARK, f"{n.label}, citing anonymous sources")
-                            for n in relay
-                        ),
+                        *(Node(n.key, f"{n.label}, citing anonymous sources") for n in relay),
                     ]
                 )
             )

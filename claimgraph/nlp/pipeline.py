@@ -25,6 +25,7 @@ from claimgraph.nlp.claims import ClaimBuilder
 from claimgraph.nlp.cues import lexicon
 from claimgraph.nlp.doctext import doc_text
 from claimgraph.nlp.events import entities, event_type
+from claimgraph.nlp.frames import build_frame
 from claimgraph.nlp.merge import merge
 from claimgraph.nlp.quantities import find_quantities
 from claimgraph.nlp.rules import RuleFinder
@@ -117,18 +118,17 @@ class Extractor:
         for claim in claims:
             content = list(claim.content.offsets)
             fact = factuality(doc, content, claim.chain)
-            out.append(
-                dataclasses.replace(
-                    claim,
-                    certainty=fact.certainty,
-                    polarity=fact.polarity,
-                    hedges=fact.hedges,
-                    times=tuple(t for t in times if _within(t.offsets, content)),
-                    quantities=tuple(q for q in quantities if _within(q.offsets, content)),
-                    event=event_type(doc, content),
-                    entities=entities(doc, content),
-                )
+            enriched = dataclasses.replace(
+                claim,
+                certainty=fact.certainty,
+                polarity=fact.polarity,
+                hedges=fact.hedges,
+                times=tuple(t for t in times if _within(t.offsets, content)),
+                quantities=tuple(q for q in quantities if _within(q.offsets, content)),
+                event=event_type(doc, content),
+                entities=entities(doc, content),
             )
+            out.append(dataclasses.replace(enriched, frame=build_frame(doc, enriched)))
         return tuple(out)
 
     def analyze(self, article: Article) -> ClaimRecord:

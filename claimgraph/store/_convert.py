@@ -14,6 +14,7 @@ from claimgraph.model import (
     Claim,
     Cue,
     Entity,
+    Frame,
     Hop,
     Offsets,
     Quantity,
@@ -88,6 +89,7 @@ def claim_row(article_id: str, position: int, claim: Claim) -> dict[str, Any]:
             "quantities": [q.to_json() for q in claim.quantities],
             "times": [t.to_json() for t in claim.times],
             "entities": [e.to_json() for e in claim.entities],
+            "frame": None if claim.frame is None else claim.frame.to_json(),
         },
     }
 
@@ -186,4 +188,5 @@ def claim_from_row(row: Any, content_offsets: Offsets, chain: Sequence[Hop]) -> 
         times=times,
         entities=entities,
         event=row.event,
+        frame=Frame.from_json(row.extra["frame"]) if row.extra.get("frame") else None,
     )

@@ -1,7 +1,7 @@
 """Linking in the store: claim vectors, links, cluster memberships, contradictions, quantity keys.
 
-Clusters are the connected components of ``claim_links``; ``cluster_members``
-keeps, for every linked claim, the uid of its component's smallest member. A
+The store computes nothing: ``cluster_members`` keeps, for every linked claim, the
+cluster the linker (``link.linker``) put it in, named by its smallest member's uid. A
 claim with no membership row has not been linked yet (an ingest stopped between
 saving and linking): ``unlinked`` finds them so that a rerun completes the work.
 """
@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, delete, or_, select, update
 
-from claimgraph.link.clusters import components
 from claimgraph.store.schema import CLAIMS, CONTRADICTIONS, LINKS, MEMBERS, QUANTITY_KEYS, VECTORS
 
 DIM = 384
@@ -106,7 +105,7 @@ def quantity_matches(conn: Connection, keys: Iterable[str]) -> list[int]:
     return [r[0] for r in rows]
 
 
-def _neighbours(conn: Connection, pks: set[int]) -> set[int]:
+def component(conn: Connection, pks: set[int]) -> set[int]:
     """Every claim connected to these through links (their whole components)."""
     seen = set(pks)
     frontier = set(pks)
@@ -127,26 +126,23 @@ def _neighbours(conn: Connection, pks: set[int]) -> set[int]:
     return seen
 
 
-def recompute_memberships(conn: Connection, pks: set[int]) -> None:
-    """Rewrite the cluster rows of the components that hold these claims."""
-    group = _neighbours(conn, pks)
-    if not group:
-        return
-    uid: dict[int, str] = {}
-    part = list(group)
-    for i in range(0, len(part), 900):
-        for pk, u in conn.execute(
-            select(CLAIMS.c.id, CLAIMS.c.uid).where(CLAIMS.c.id.in_(part[i : i + 900]))
-        ):
-            uid[pk] = u
-    edges: list[tuple[str, str]] = []
+def links_among(conn: Connection, pks: set[int]) -> list[tuple[int, int, float, str | None]]:
+    """The stored links whose two ends are both among these claims."""
+    part = sorted(pks)
+    out = []
     for i in range(0, len(part), 400):
         chunk = part[i : i + 400]
-        for a, b in conn.execute(select(LINKS.c.a_id, LINKS.c.b_id).where(LINKS.c.a_id.in_(chunk))):
-            if a in uid and b in uid:
-                edges.append((uid[a], uid[b]))
-    comps = components(uid.values(), edges)
-    by_uid = {u: pk for pk, u in uid.items()}
+        for a, b, s, r in conn.execute(
+            select(LINKS.c.a_id, LINKS.c.b_id, LINKS.c.score, LINKS.c.reasons).where(LINKS.c.a_id.in_(chunk))
+        ):
+            if b in pks:
+                out.append((a, b, s, r))
+    return out
+
+
+def set_memberships(conn: Connection, memberships: dict[int, str]) -> None:
+    """Write the cluster of each of these claims (as the linker computed it)."""
+    part = list(memberships)
     have: set[int] = set()
     for i in range(0, len(part), 900):
         have.update(
@@ -154,22 +150,20 @@ def recompute_memberships(conn: Connection, pks: set[int]) -> None:
             for r in conn.execute(select(MEMBERS.c.claim_id).where(MEMBERS.c.claim_id.in_(part[i : i + 900])))
         )
     inserts = []
-    for name, members in comps.items():
-        for u in members:
-            pk = by_uid[u]
-            if pk in have:
-                conn.execute(update(MEMBERS).where(MEMBERS.c.claim_id == pk).values(cluster=name))
-            else:
-                inserts.append({"claim_id": pk, "cluster": name})
+    for pk, name in memberships.items():
+        if pk in have:
+            conn.execute(update(MEMBERS).where(MEMBERS.c.claim_id == pk).values(cluster=name))
+        else:
+            inserts.append({"claim_id": pk, "cluster": name})
     if inserts:
         conn.execute(MEMBERS.insert(), inserts)
 
 
-def insert_links(conn: Connection, links: Iterable[tuple[int, int, float]]) -> None:
+def insert_links(conn: Connection, links: Iterable[tuple[int, int, float, str | None]]) -> None:
     rows = {}
-    for a, b, s in links:
+    for a, b, s, reasons in links:
         x, y = (a, b) if a < b else (b, a)
-        rows[(x, y)] = {"a_id": x, "b_id": y, "score": s}
+        rows[(x, y)] = {"a_id": x, "b_id": y, "score": s, "reasons": reasons}
     if not rows:
         return
     existing = set()

@@ -50,7 +50,6 @@ from claimgraph.store.schema import (
     ARTICLES,
     CLAIMS,
     HOPS,
-    MEMBERS,
     MENTIONS,
     QUANTITY_KEYS,
     SOURCES,
@@ -308,18 +307,27 @@ class Store:
         with self._reading("find quantities") as conn:
             return _links.quantity_matches(conn, keys)
 
-    def apply_links(
+    def apply_linking(
         self,
-        claim_pks: Sequence[int],
-        links: Sequence[tuple[int, int, float]],
+        links: Sequence[tuple[int, int, float, str | None]],
+        memberships: dict[int, str],
         contradictions: Sequence[tuple[int, int, str, str]],
     ) -> None:
-        """Store new links and contradictions and update the clusters they touch, in one transaction."""
+        """Store what the linker decided (links, clusters, contradictions), in one transaction."""
         with self._writing("store links") as conn:
             _links.insert_links(conn, links)
             _links.insert_contradictions(conn, contradictions)
-            touched = set(claim_pks) | {a for a, _, _ in links} | {b for _, b, _ in links}
-            _links.recompute_memberships(conn, touched)
+            _links.set_memberships(conn, memberships)
+
+    def components(self, pks: Sequence[int]) -> set[int]:
+        """Every claim connected to these through stored links."""
+        with self._reading("read linked claims") as conn:
+            return _links.component(conn, set(pks))
+
+    def links_among(self, pks: Sequence[int]) -> list[tuple[int, int, float, str | None]]:
+        """The stored links (a, b, score, reasons) whose ends are both among these claims."""
+        with self._reading("read links") as conn:
+            return _links.links_among(conn, set(pks))
 
     def clear_links(self) -> None:
         """Forget every link, cluster and contradiction (before linking again from scratch)."""
@@ -342,18 +350,6 @@ class Store:
     def contradictions(self, pks: Sequence[int] | None = None) -> list[dict[str, Any]]:
         with self._reading("read contradictions") as conn:
             return _links.contradiction_rows(conn, pks)
-
-    def delete_article_and_relink(self, article_id: str) -> bool:
-        """Delete an article; the clusters its claims were in are recomputed without them."""
-        with self._writing(f"delete article {article_id}") as conn:
-            pks = [r[0] for r in conn.execute(select(CLAIMS.c.id).where(CLAIMS.c.article_id == article_id))]
-            clusters = _links.clusters_of(conn, pks)
-            others = {pk for c in clusters for pk in _links.cluster_of(conn, c)} - set(pks)
-            result = conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
-            if others:
-                conn.execute(delete(MEMBERS).where(MEMBERS.c.claim_id.in_(list(others))))
-                _links.recompute_memberships(conn, others)
-            return bool(result.rowcount)
 
     # -- identities -------------------------------------------------------------
 

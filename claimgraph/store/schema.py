@@ -277,6 +277,8 @@ class LinkRow(Base):
     a_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[float] = mapped_column(Float)
+    #: why the two are one claim, one reason a line (judge score, cosine, shared frame)
+    reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (Index("ix_claim_links_b_id", "b_id"),)
 

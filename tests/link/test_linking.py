@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from claimgraph.config import Settings
-from claimgraph.run import Linker, cluster_reports, contradiction_list, ingest
+from claimgraph.query import cluster_reports, contradiction_list
+from claimgraph.run import Linker, ingest
 from claimgraph.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -77,7 +78,7 @@ def test_linking_twice_and_deleting(tmp_path: Path, extractor, linker_encode) ->
     # deleting an article takes its claims out of clusters; what depended on them is recomputed
     echo = next(r.article.id for r in store.records() if "echo" in (r.article.source or ""))
     gone = {uid for _, uid in store.article_claim_pks(echo)}
-    assert store.delete_article_and_relink(echo)
+    assert Linker(store, linker_encode).delete_article(echo)
     after = _clusters(store)
     assert all(not (cluster & gone) for cluster in after)
     assert all(len(c) >= 1 for c in after)
@@ -92,3 +93,24 @@ def test_linking_cluster_report_names_origins_and_relays(tmp_path: Path, extract
         assert data["independent_origins"] == len(data["origins"]) >= 1
         for claim in data["claims"]:
             assert claim["article"]["id"].startswith("sha256:")
+
+
+def test_linking_the_founding_example_one_claim_two_origins(  # type: ignore[no-untyped-def]
+    tmp_path: Path, extractor, linker_encode
+) -> None:
+    """The NYT's claim and the echo's are one claim with the SOF's: two independent origins (US
+    officials via the NYT; the SOF), and nothing about arrivals, numbers or losses with them."""
+    store = _store(tmp_path, "f.db", FILES, extractor, linker_encode)
+    withdrawal = None
+    for rep in cluster_reports(store):
+        texts = " | ".join(m.claim.content.text for m in rep.members)
+        if "not been seen" in texts and "pulled from the front line" in texts:
+            withdrawal = rep
+    assert withdrawal is not None, [[m.claim.content.text for m in r.members] for r in cluster_reports(store)]
+    texts = [m.claim.content.text for m in withdrawal.members]
+    assert any("no presence of North Korean troops" in t for t in texts), texts
+    for word in ("11,000", "12,000", "arrival", "losses", "casualties", "halved"):
+        assert not any(word in t for t in texts), (word, texts)
+    keys = {n.key for n in withdrawal.origins}
+    assert withdrawal.independent_origins == 2, keys
+    assert any(k.startswith("org/the-new-york-times") for k in keys), keys

