@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,24 @@ SOURCE_KINDS = (
     "outlet",
     "unknown",
 )
+
+
+#: a wire service's dateline, "RENO, Nev. (AP) — ": the story is the wire's copy
+WIRE_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]+\s*", re.M)
+#: the wire services' identities (as in the shipped gazetteer) and names
+WIRES = {
+    "AP": ("media/associated-press", "Associated Press"),
+    "Reuters": ("media/reuters", "Reuters"),
+    "AFP": ("media/agence-france-presse", "Agence France-Presse"),
+    "UPI": ("media/united-press-international", "United Press International"),
+    "Bloomberg": ("media/bloomberg-news", "Bloomberg News"),
+}
+
+
+def wire_of(text: str) -> str | None:
+    """The wire service whose dateline opens one of the article's first paragraphs, if any."""
+    m = WIRE_DATELINE.search(text[:1500])
+    return m.group(1) if m else None
 
 
 def offsets_to_json(offsets: Offsets) -> list[int] | list[list[int]]:

@@ -393,6 +393,8 @@ def _print_cluster(rep: Any) -> None:
         out.print(f"  relay: {escape(r['from_name'])} → {escape(r['to_name'])}")
     for flag in data["circular"]:
         out.print(f"  [yellow]circular:[/] {escape(flag)}")
+    for lk in data["links"]:
+        out.print(f"  [dim]linked: {escape('; '.join(lk['reasons']) or str(lk['score']))}[/]")
     for c in data["contradictions"]:
         out.print(f"  [red]{c['kind']}:[/] {escape(c['reason'])}")
 
@@ -409,6 +411,9 @@ def clusters(
     as_json: JsonOption = False,
 ) -> None:
     """List claims reported more than once: members, independent origins, relays, contradictions.
+
+    Clusters with most independent origins come first, then those reported by most articles;
+    single claims are hidden unless --min-size 1.
 
     Example: claimgraph clusters --min-origins 2 --json
     """
@@ -726,8 +731,14 @@ def eval_clusters(
     extractor = _load_extractor(settings)
 
     def do_ingest(files: list[Path], url: str) -> None:
+        # PolNeAR files are named <publisher>_<date>_<slug>: the publisher is the outlet, as
+        # `ingest --outlet` would give it (own-voice claims of one outlet are one origin)
+        by_outlet: dict[str, list[Path]] = {}
+        for f in files:
+            by_outlet.setdefault(f.stem.split("_", 1)[0], []).append(f)
         with Store(url) as store:
-            run_ingest(files, settings, store, extractor=extractor)
+            for outlet, group in sorted(by_outlet.items()):
+                run_ingest(group, settings, store, extractor=extractor, outlet=outlet)
 
     def read(url: str) -> Any:
         with Store(url) as store:

@@ -18,12 +18,12 @@ How a pair is decided:
    counts of one counted thing mean "not the same claim" (the last is a contradiction
    if the rest agrees — it is found apart, see below).
 3. *The judge* (a cross-encoder, ``link.judge``) scores the compared texts; the
-   pair links when the score reaches ``threshold``. Inside one article only
-   near-restatements link (``same_article``).
+   pair links when the score reaches ``threshold`` (``same_article`` for two claims of
+   one article: a report and the confirmation it quotes are one claim with two origins).
 
 Clusters do not chain topics: inside each connected component of links, clusters
 are merged best link first, and two clusters merge only when at least
-``agreement`` of the pairs between them (claims of different articles) are linked.
+``agreement`` of the pairs between them are linked.
 That is a function of the component's links alone — order independent — and a new
 article touches only the components it links to.
 
@@ -50,6 +50,7 @@ def compared(claim: Claim) -> str:
     """What linking compares of a claim: its frame's text, else its content."""
     return claim.frame.text if claim.frame is not None else claim.content.text
 
+
 #: texts -> probability that each pair asserts one proposition
 JudgeFn = Callable[[Sequence[tuple[str, str]]], npt.NDArray[np.float32]]
 
@@ -74,8 +75,10 @@ class LinkSettings:
 
     floor: float = 0.45
     top: int = 2
+    #: a pair is judged when each is among the other's ``top`` (True) or either is (False)
+    mutual: bool = True
     threshold: float = 0.5
-    same_article: float = 0.9
+    same_article: float = 0.5
     agreement: float = 0.5
     frame_veto: bool = True
 
@@ -200,12 +203,24 @@ def candidate_pairs(
         by_article.setdefault(c.article.id, []).append(j)
 
     def top_in(row: npt.NDArray[np.float32], cols: list[int]) -> set[int]:
+        # the nearest ``top`` distinct texts: claims of one sentence share their compared text
         ranked = sorted(cols, key=lambda j: (-float(row[j]), everyone[j].id))
-        return {j for j in ranked[: settings.top] if row[j] >= settings.floor}
+        texts: list[str] = []
+        out: set[int] = set()
+        for j in ranked:
+            if row[j] < settings.floor:
+                break
+            if everyone[j].text not in texts:
+                if len(texts) == settings.top:
+                    break
+                texts.append(everyone[j].text)
+            out.add(j)
+        return out
 
     out: dict[tuple[str, str], tuple[LinkClaim, LinkClaim, float]] = {}
-    # the other side's view needs its own row of similarities: computed for the claims we reach
-    other_rows: dict[int, npt.NDArray[np.float32]] = {}
+    # the other side's view: its similarities to the new article's claims are a column of sims
+    # (the new claims come first in ``everyone``)
+    tops: dict[int, set[int]] = {}
     for i, a in enumerate(mine):
         row = sims[i]
         for art, cols in by_article.items():
@@ -216,17 +231,21 @@ def candidate_pairs(
                         key = (min(a.id, b.id), max(a.id, b.id))
                         out.setdefault(key, (a, b, float(row[j])))
                 continue
+            best = top_in(row, cols)
             for j in cols:
                 if row[j] < settings.floor:
                     continue
                 b = everyone[j]
-                if j not in other_rows:
-                    other_rows[j] = vecs @ vecs[j]
-                mine_cols = by_article[a.article.id]
-                if i in top_in(other_rows[j], mine_cols) or j in top_in(row, cols):
+                if j not in tops:
+                    tops[j] = top_in(sims[:, j], by_article[a.article.id])
+                if (i in tops[j] and j in best) if settings.mutual else (i in tops[j] or j in best):
                     key = (min(a.id, b.id), max(a.id, b.id))
                     out.setdefault(key, (a, b, float(row[j])))
     return sorted(out.values(), key=lambda t: (min(t[0].id, t[1].id), max(t[0].id, t[1].id)))
+
+
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
 
 
 def judge_pairs(
@@ -241,7 +260,10 @@ def judge_pairs(
             vetoed.append((min(a.id, b.id), max(a.id, b.id), why))
         else:
             asked.append((a, b, cos))
-    scores = judge([(a.text, b.text) for a, b, _ in asked]) if asked else np.zeros(0, np.float32)
+    # one question per distinct pair of texts (claims of one sentence share their text)
+    distinct = list(dict.fromkeys(_ordered(a.text, b.text) for a, b, _ in asked))
+    answers = dict(zip(distinct, judge(distinct) if distinct else [], strict=True))
+    scores = [answers[_ordered(a.text, b.text)] for a, b, _ in asked]
     out: list[Link] = []
     for (a, b, cos), s in zip(asked, scores, strict=True):
         same_article = a.article.id == b.article.id
@@ -265,8 +287,8 @@ def clusters(members: Mapping[str, str], links: Iterable[Link], agreement: float
     """Clusters of the claims ``members`` (uid -> article id), each named by its smallest uid.
 
     Best link first, two clusters merge when at least ``agreement`` of the pairs between them
-    that come from different articles are linked (two claims of one article only through a
-    link of their own). Order independent: a function of the members and links only.
+    are linked (claims of one article count like any other: an article that says one thing
+    twice links its two sentences). Order independent: a function of the members and links only.
     """
     linked: set[tuple[str, str]] = set()
     ordered = sorted(
@@ -281,12 +303,9 @@ def clusters(members: Mapping[str, str], links: Iterable[Link], agreement: float
         if ra == rb:
             continue
         ga, gb = groups[ra], groups[rb]
-        cross = [(x, y) for x in ga for y in gb if members[x] != members[y]]
-        same = [(x, y) for x in ga for y in gb if members[x] == members[y]]
-        if any((min(x, y), max(x, y)) not in linked for x, y in same):
-            continue  # two claims of one article, never linked to each other: not one claim
+        cross = [(x, y) for x in ga for y in gb]
         agree = sum(1 for x, y in cross if (min(x, y), max(x, y)) in linked)
-        if cross and agree < agreement * len(cross):
+        if agree < agreement * len(cross):
             continue
         keep, gone = (ra, rb) if len(ga) >= len(gb) or (len(ga) == len(gb) and ra < rb) else (rb, ra)
         groups[keep].extend(groups.pop(gone))
@@ -381,10 +400,11 @@ def contradictions(
     numbers of the same counted thing in claims whose frames agree, whatever their cluster."""
     out: list[tuple[str, str, Contradiction]] = []
     seen: set[tuple[str, str]] = set()
-    pool = {**every, **{c.id: c for c in numbers}}
+    counting = {c.id: c for c in numbers}
     for x in new:
         mine = cluster_of.get(x.id)
-        for y in pool.values():
+        mates = {uid: every[uid] for uid, name in cluster_of.items() if name == mine and uid in every}
+        for y in {**mates, **counting}.values():
             if y.id == x.id or y.article.id == x.article.id:
                 continue
             key = (min(x.id, y.id), max(x.id, y.id))

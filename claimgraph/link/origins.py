@@ -7,9 +7,12 @@ York Times, citing anonymous sources"), and it is the same origin as the relay
 speaking for itself: "officials told the NYT" is the NYT's sourcing, so the NYT's
 headline, its report citing officials and twenty outlets repeating either are one
 origin, not twenty. Identities are canonical (``NYT:``, "The New York Times" and
-nytimes.com are one), so origins are counted by identity, not by spelling. A claim in the outlet's own voice has the
-outlet as its origin. Relays are every named hop nearer the reporter, the
-article's outlet first.
+nytimes.com are one), so origins are counted by identity, not by spelling.
+
+A claim in the outlet's own voice has the outlet as its origin, or the wire service
+whose dateline opens the story ("RENO, Nev. (AP) —"): ten outlets printing one AP
+story are one origin. Relays are every named hop nearer the reporter, the article's
+outlet first.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimgraph.link.gazetteer import normalize
-from claimgraph.model import Article, Claim, Source
+from claimgraph.model import WIRES, Article, Claim, Source, wire_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Node:
 
 
 def outlet_node(article: Article) -> Node:
+    wire = wire_of(article.text)
+    if wire is not None:
+        # a wire story reprinted: the wire's reporting, whoever prints it
+        key, name = WIRES[wire]
+        return Node(key, name)
     if article.outlet_entity:
         return Node(article.outlet_entity, article.outlet or article.outlet_entity)
     if article.outlet:
@@ -47,6 +55,9 @@ def source_node(src: Source) -> Node | None:
     key = normalize(name)
     if not key or key in {"he", "she", "they", "it", "we", "i", "who", "which"}:
         return None
+    if not any(ch.isupper() for ch in name):
+        return None  # "his", "self", "less than two weeks ago": no party anyone could name
+
     return Node("name:" + key, name)
 
 

@@ -7,10 +7,9 @@ both found a cue, the tagger's spans are kept and the rules' structure added.
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
+from claimgraph.model import WIRE_DATELINE
 from claimgraph.nlp.attributions import Attribution, Offsets
 from claimgraph.nlp.doctext import doc_text
 
@@ -24,15 +23,12 @@ def _overlaps(a: Offsets, b: Offsets) -> bool:
     return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}\((?:AP|Reuters|AFP|UPI|Bloomberg)\)\s*[—–-]+\s*")
-
-
 def _strip_dateline(doc: Doc, att: Attribution) -> None:
     """'RENO, Nev. (AP) — Republican hopeful Donald Trump': the dateline is not the source."""
     if not att.sources:
         return
     s, e = att.sources[0]
-    m = _DATELINE.match(doc_text(doc)[s:e])
+    m = WIRE_DATELINE.match(doc_text(doc)[s:e])
     if m and s + m.end() < e:
         att.sources[0] = (s + m.end(), e)
 

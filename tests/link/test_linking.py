@@ -113,4 +113,4 @@ def test_linking_the_founding_example_one_claim_two_origins(  # type: ignore[no-
         assert not any(word in t for t in texts), (word, texts)
     keys = {n.key for n in withdrawal.origins}
     assert withdrawal.independent_origins == 2, keys
-    assert any(k.startswith("org/the-new-york-times") for k in keys), keys
+    assert "media/the-new-york-times" in keys, keys
