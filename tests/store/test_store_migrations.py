@@ -146,3 +146,26 @@ def test_store_migrations_write_sql_offline(url: str, dialect_sql: str) -> None:
     assert "lower(substr(text, 1, 200))" in sql
     assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in sql
     assert f"version_num='{head_revision()}'" in sql.replace(" = ", "=")
+
+
+def test_store_upgrade_to_0004_drops_topic_links_so_claims_are_linked_again(
+    store_url: str, record: ClaimRecord
+) -> None:
+    """Links of revision 0003 were topic-level: upgrading forgets them (claims, vectors stay),
+    and every claim with a vector counts as not yet linked, for the next ingest to link."""
+    import numpy as np
+
+    cfg = alembic_config(url=store_url)
+    command.upgrade(cfg, "head")
+    with Store(store_url) as store:
+        store.save(record, vectors=np.ones((len(record.claims), 384), dtype=np.float32))
+        pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
+        store.apply_linking([(pks[0], pks[1], 0.9, None)], {pk: "old" for pk in pks}, [])
+        assert store.unlinked() == []
+    command.downgrade(cfg, "0003")
+    with Store(store_url) as store:  # opening upgrades
+        assert store.revision() == head_revision()
+        assert store.links_among(pks) == []
+        assert store.cluster_members() == {}
+        assert store.unlinked() == sorted(pks)
+        assert store.get_record(record.article.id) == record
