@@ -23,7 +23,7 @@ from claimgraph.link.contradictions import quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
 from claimgraph.link.index import CandidateIndex
-from claimgraph.link.linker import JudgeFn, Link, LinkClaim, LinkSettings, compared, recluster
+from claimgraph.link.linker import JudgeFn, Link, LinkClaim, LinkSettings, asker, compared, recluster
 from claimgraph.link.linker import link as link_stage
 from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
@@ -216,7 +216,8 @@ class Linker:
                 Link(uid_of[a], uid_of[b], s) for a, b, s, _ in self.store.links_among(sorted(near))
             ]
             members = {lc.id: lc.article.id for lc in claims.values()}
-            names = recluster(members, stored_links, self.settings)
+            ask = asker({lc.id: lc for lc in claims.values()}, self.judge, self.settings)
+            names = recluster(members, stored_links, self.settings, ask=ask)
             self.store.apply_linking([], {pk_of[uid]: name for uid, name in names.items()}, [])
         return True
 

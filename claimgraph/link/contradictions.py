@@ -41,9 +41,14 @@ class Contradiction:
 
 def counted_class(q: Quantity) -> str | None:
     """What a quantity counts, folded ("North Korean military personnel" -> "troops")."""
-    if not q.counted:
+    return fold_counted(q.counted)
+
+
+def fold_counted(counted: str | None) -> str | None:
+    """The head word of a counted thing, folded to one name ("soldiers" and "personnel": troops)."""
+    if not counted:
         return None
-    words = re.findall(r"[a-z]+", q.counted.lower())
+    words = re.findall(r"[a-z]+", counted.lower())
     for w in reversed(words):
         if w in COUNTED_CLASSES:
             return COUNTED_CLASSES[w]

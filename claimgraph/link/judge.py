@@ -30,9 +30,6 @@ import numpy.typing as npt
 from claimgraph.errors import ModelNotInstalledError
 
 MODEL_DIR = Path(__file__).parent / "models" / "judge"
-#: pairs scored in one forward pass
-BATCH = 32
-
 
 @dataclass
 class Judge:
@@ -64,12 +61,11 @@ class Judge:
         if not pairs:
             return np.zeros(0, dtype=np.float32)
         both = [(a, b) if a <= b else (b, a) for a, b in pairs]
-        # short pairs batched together: little padding
-        order = sorted(range(len(both)), key=lambda i: len(both[i][0]) + len(both[i][1]))
+        # one pair a run: the int8 model quantizes its activations per run, so a pair scored in a
+        # batch would depend on its batch-mates (and links on the order articles arrive in)
         logits = np.zeros(len(both), dtype=np.float32)
-        for i in range(0, len(order), BATCH):
-            idx = order[i : i + BATCH]
-            logits[idx] = self._run([both[j] for j in idx])
+        for i, pair in enumerate(both):
+            logits[i] = self._run([pair])[0]
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
 

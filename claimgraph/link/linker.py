@@ -23,7 +23,8 @@ How a pair is decided:
 
 Clusters do not chain topics: inside each connected component of links, clusters
 are merged best link first, and two clusters merge only when at least
-``agreement`` of the pairs between them are linked.
+``agreement`` of the pairs between them are one proposition (linked, or judged so when
+the merge asks about a pair no link records).
 That is a function of the component's links alone — order independent — and a new
 article touches only the components it links to.
 
@@ -42,7 +43,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from claimgraph.link.contradictions import Contradiction, compare_numbers, compare_same_claim
+from claimgraph.link.contradictions import Contradiction, compare_numbers, compare_same_claim, fold_counted
 from claimgraph.model import Article, Claim, Frame
 
 
@@ -133,15 +134,11 @@ def _args(frame: Frame, role: str) -> frozenset[str]:
 
 
 def _counts(frame: Frame) -> dict[str, list[tuple[float, float]]]:
-    from claimgraph.link.contradictions import COUNTED_CLASSES
-
     out: dict[str, list[tuple[float, float]]] = {}
     for q in frame.quantities:
-        if q.kind != "count" or not q.counted:
+        if q.kind != "count":
             continue
-        words = re.findall(r"[a-z]+", q.counted.lower())
-        cls = next((COUNTED_CLASSES[w] for w in reversed(words) if w in COUNTED_CLASSES), None)
-        cls = cls or (words[-1] if words else None)
+        cls = fold_counted(q.counted)
         lo = q.low if q.low is not None else q.value
         hi = q.high if q.high is not None else q.value
         if cls is None or lo is None or hi is None:
@@ -227,7 +224,8 @@ def candidate_pairs(
             if art == a.article.id:
                 for j in cols:
                     b = everyone[j]
-                    if b.id != a.id and row[j] >= settings.floor:
+                    # two claims of one sentence are two claims by construction
+                    if b.id != a.id and row[j] >= settings.floor and b.claim.sentence != a.claim.sentence:
                         key = (min(a.id, b.id), max(a.id, b.id))
                         out.setdefault(key, (a, b, float(row[j])))
                 continue
@@ -283,12 +281,23 @@ def judge_pairs(
 # -- clusters --------------------------------------------------------------------------------------
 
 
-def clusters(members: Mapping[str, str], links: Iterable[Link], agreement: float) -> dict[str, list[str]]:
+#: pairs asked of the judge at most when deciding one merge (a deterministic sample beyond it)
+ASK_BUDGET = 48
+
+#: uid pairs -> whether each is one proposition (the judge asked about pairs no link records)
+AskFn = Callable[[Sequence[tuple[str, str]]], list[bool]]
+
+
+def clusters(
+    members: Mapping[str, str], links: Iterable[Link], agreement: float, ask: AskFn | None = None
+) -> dict[str, list[str]]:
     """Clusters of the claims ``members`` (uid -> article id), each named by its smallest uid.
 
     Best link first, two clusters merge when at least ``agreement`` of the pairs between them
-    are linked (claims of one article count like any other: an article that says one thing
-    twice links its two sentences). Order independent: a function of the members and links only.
+    are one proposition: linked, or (with ``ask``) judged so when asked now; without ``ask`` a
+    pair no link records counts against. Claims of one article count like any other (an
+    article that says one thing twice links its two sentences). Order independent: a function
+    of the members, the links and the judge's answers about texts.
     """
     linked: set[tuple[str, str]] = set()
     ordered = sorted(
@@ -296,6 +305,7 @@ def clusters(members: Mapping[str, str], links: Iterable[Link], agreement: float
     )
     for lk in ordered:
         linked.add((lk.a, lk.b))
+    answered: dict[tuple[str, str], bool] = {}
     of: dict[str, str] = {m: m for m in members}
     groups: dict[str, list[str]] = {m: [m] for m in members}
     for lk in ordered:
@@ -303,8 +313,14 @@ def clusters(members: Mapping[str, str], links: Iterable[Link], agreement: float
         if ra == rb:
             continue
         ga, gb = groups[ra], groups[rb]
-        cross = [(x, y) for x in ga for y in gb]
-        agree = sum(1 for x, y in cross if (min(x, y), max(x, y)) in linked)
+        cross = sorted((min(x, y), max(x, y)) for x in ga for y in gb)
+        if ask is not None and len(cross) > ASK_BUDGET:
+            step = len(cross) / ASK_BUDGET
+            cross = [cross[int(i * step)] for i in range(ASK_BUDGET)]
+        unknown = [p for p in cross if p not in linked and p not in answered]
+        if ask is not None and unknown:
+            answered.update(zip(unknown, ask(unknown), strict=True))
+        agree = sum(1 for p in cross if p in linked or answered.get(p, False))
         if agree < agreement * len(cross):
             continue
         keep, gone = (ra, rb) if len(ga) >= len(gb) or (len(ga) == len(gb) and ra < rb) else (rb, ra)
@@ -344,6 +360,7 @@ def recluster(
     links: Sequence[Link],
     settings: LinkSettings,
     touched: set[str] | None = None,
+    ask: AskFn | None = None,
 ) -> dict[str, str]:
     """uid -> cluster name for the claims ``members`` (uid -> article id), component by
     component (only the components that hold a ``touched`` claim, when given)."""
@@ -353,10 +370,31 @@ def recluster(
             continue
         inside = {uid: members[uid] for uid in comp}
         comp_links = [lk for lk in links if lk.a in comp and lk.b in comp]
-        for name, ms in clusters(inside, comp_links, settings.agreement).items():
+        for name, ms in clusters(inside, comp_links, settings.agreement, ask).items():
             for m in ms:
                 out[m] = name
     return out
+
+
+def asker(claims: Mapping[str, LinkClaim], judge: JudgeFn, settings: LinkSettings) -> AskFn:
+    """The judge, asked about claims by uid: the frame's veto first, then the score."""
+
+    def ask(pairs: Sequence[tuple[str, str]]) -> list[bool]:
+        out = [False] * len(pairs)
+        todo = []
+        for i, (x, y) in enumerate(pairs):
+            a, b = claims[x], claims[y]
+            if not (settings.frame_veto and frame_conflict(a.claim, b.claim)):
+                todo.append(i)
+        if todo:
+            texts = [_ordered(claims[pairs[i][0]].text, claims[pairs[i][1]].text) for i in todo]
+            distinct = list(dict.fromkeys(texts))
+            scores = dict(zip(distinct, judge(distinct), strict=True))
+            for i, t in zip(todo, texts, strict=True):
+                out[i] = float(scores[t]) >= settings.threshold
+        return out
+
+    return ask
 
 
 # -- the stage -------------------------------------------------------------------------------------
@@ -385,7 +423,8 @@ def link(
     every = {c.id: c for c in [*candidates, *new]}
     touched = {c.id for c in new} | {x for lk in made for x in (lk.a, lk.b)}
     members = {uid: c.article.id for uid, c in every.items()}
-    result.clusters = recluster(members, [*stored_links, *made], cfg, touched)
+    ask = asker(every, judge, cfg)
+    result.clusters = recluster(members, [*stored_links, *made], cfg, touched, ask)
     result.contradictions = contradictions(new, every, result.clusters, numbers)
     return result
 

@@ -189,3 +189,28 @@ def test_cli_ingest_size_limit_is_configurable(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(big), "--db", db, "--max-bytes", "1000", "--no-link"])
     assert result.exit_code == 1
     assert "big.txt" in result.output and "1000" in result.output.replace(",", "")
+
+
+def test_cli_eval_pairs_runs_the_pipeline_on_a_pair_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(
+        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+        "1\t1\t2\tNorth Korean troops were pulled from the front line in Kursk, officials said.\t"
+        "Officials said North Korean troops have been withdrawn from the front line in Kursk.\n"
+        "0\t3\t4\tThe parade begins at 10 a.m. on Redwood Road.\t"
+        "The central bank raised interest rates by half a point on Tuesday.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["eval", "pairs", str(pairs), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output.strip().splitlines()[-1])
+    assert scores["pairs"] == 2 and scores["positives"] == 1
+    assert scores["accuracy"] == 1.0, scores
+
+
+def test_cli_eval_pairs_bad_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a header\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "pairs", str(bad)])
+    assert result.exit_code != 0
+    assert "bad.tsv" in result.output and "Traceback" not in result.output
