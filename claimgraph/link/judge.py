@@ -31,6 +31,7 @@ from claimgraph.errors import ModelNotInstalledError
 
 MODEL_DIR = Path(__file__).parent / "models" / "judge"
 
+
 @dataclass
 class Judge:
     session: Any

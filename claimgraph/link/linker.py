@@ -296,9 +296,10 @@ def clusters(
     Best link first, two clusters merge when at least ``agreement`` of the pairs between them
     are one proposition: linked, or (with ``ask``) judged so when asked now; without ``ask`` a
     pair no link records counts against. Between two large clusters the pairs are a fixed
-    sample (the first members of each by uid), so the cost of a merge is bounded. Claims of one article count like any other (an
-    article that says one thing twice links its two sentences). Order independent: a function
-    of the members, the links and the judge's answers about texts.
+    sample (the first members of each by uid), so the cost of a merge is bounded. Claims of
+    one article count like any other (an article that says one thing twice links its two
+    sentences). Order independent: a function of the members, the links and the judge's
+    answers about texts.
     """
     linked: set[tuple[str, str]] = set()
     ordered = sorted(
