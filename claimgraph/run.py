@@ -173,7 +173,8 @@ class Linker:
         )
         self.store.apply_linking(
             [(pk_of[x.a], pk_of[x.b], x.score, json.dumps(list(x.reasons))) for x in result.links],
-            {pk_of[uid]: name for uid, name in result.clusters.items()},
+            # two claims with one content span share a uid: every one of them gets its cluster
+            {pk: result.clusters[uid] for pk, uid in uid_of.items() if uid in result.clusters},
             [(pk_of[a], pk_of[b], c.kind, c.reason) for a, b, c in result.contradictions],
         )
         index.add([mine[pk].id for pk in order], vecs)
@@ -211,14 +212,13 @@ class Linker:
             loaded = self.store.link_claims(sorted(near))
             claims = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
             uid_of = {pk: lc.id for pk, lc in claims.items()}
-            pk_of = {uid: pk for pk, uid in uid_of.items()}
             stored_links = [
                 Link(uid_of[a], uid_of[b], s) for a, b, s, _ in self.store.links_among(sorted(near))
             ]
             members = {lc.id: lc.article.id for lc in claims.values()}
             ask = asker({lc.id: lc for lc in claims.values()}, self.judge, self.settings)
             names = recluster(members, stored_links, self.settings, ask=ask)
-            self.store.apply_linking([], {pk_of[uid]: name for uid, name in names.items()}, [])
+            self.store.apply_linking([], {pk: names[uid] for pk, uid in uid_of.items() if uid in names}, [])
         return True
 
 

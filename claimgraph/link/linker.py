@@ -235,7 +235,8 @@ def candidate_pairs(
                     continue
                 b = everyone[j]
                 if j not in tops:
-                    tops[j] = top_in(sims[:, j], by_article[a.article.id])
+                    own = [k for k in by_article[a.article.id] if k < len(mine)]
+                    tops[j] = top_in(sims[:, j], own)
                 if (i in tops[j] and j in best) if settings.mutual else (i in tops[j] or j in best):
                     key = (min(a.id, b.id), max(a.id, b.id))
                     out.setdefault(key, (a, b, float(row[j])))
