@@ -88,24 +88,15 @@ def read_pairs(path: Path, limit: int | None = None) -> list[PairItem]:
 
 def pair_articles(items: Sequence[PairItem], published: str = "2004-01-01") -> list[tuple[Article, Article]]:
     """Each pair as two one-sentence articles, from "side 1" and "side 2", aligned with ``items``."""
-    out: list[tuple[Article, Article]] = []
-    for i, item in enumerate(items):
-        a = Article(
-            text=item.text1,
-            source=f"pairs/side1/{i}-{item.id1}",
-            outlet=SIDE1,
-            title=None,
-            published=published,
-        )
-        b = Article(
-            text=item.text2,
-            source=f"pairs/side2/{i}-{item.id2}",
-            outlet=SIDE2,
-            title=None,
-            published=published,
-        )
-        out.append((a, b))
-    return out
+
+    def side(i: int, n: int, sentence_id: str, text: str, outlet: str) -> Article:
+        source = f"pairs/side{n}/{i}-{sentence_id}"
+        return Article(text=text, source=source, outlet=outlet, published=published)
+
+    return [
+        (side(i, 1, item.id1, item.text1, SIDE1), side(i, 2, item.id2, item.text2, SIDE2))
+        for i, item in enumerate(items)
+    ]
 
 
 def score_pairs(items: Sequence[PairItem], predicted: Sequence[bool]) -> dict[str, Any]:
