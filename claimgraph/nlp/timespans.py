@@ -155,12 +155,12 @@ class _Context:
     def ref_anchor(self, unit: str) -> dt.date | None:
         """A day inside the last mentioned period of ``unit``'s size ("that year": the year last named)."""
         if unit in ("year", "decade", "century") and self.ref_year is not None:
-            return dt.date(self.ref_year, 7, 1)
+            return cal.make_date(self.ref_year, 7, 1)
         if unit == "quarter" and self.ref_quarter is not None:
             y, q = self.ref_quarter
-            return dt.date(y, 3 * q - 1, 15)
+            return cal.make_date(y, 3 * q - 1, 15)
         if unit == "month" and self.ref_month is not None:
-            return dt.date(self.ref_month[0], self.ref_month[1], 15)
+            return cal.make_date(self.ref_month[0], self.ref_month[1], 15)
         if unit in ("week", "weekend", "day", "morning", "afternoon", "evening", "night"):
             return self.ref_day
         return None
@@ -475,11 +475,13 @@ def _pick_month(ctx: _Context, month: int) -> int | None:
     if month == d.month:
         return d.year
     if t == "past":
-        return d.year if month < d.month else d.year - 1
+        return d.year if month < d.month else cal.add_years(d.year, -1)
     if t == "future":
-        return d.year if month > d.month else d.year + 1
+        return d.year if month > d.month else cal.add_years(d.year, 1)
     diff = (month - d.month) % 12  # months ahead
-    return d.year + (1 if month < d.month else 0) if diff <= 5 else d.year - (1 if month > d.month else 0)
+    if diff <= 5:
+        return cal.add_years(d.year, 1 if month < d.month else 0)
+    return cal.add_years(d.year, -1 if month > d.month else 0)
 
 
 def _pick_day(ctx: _Context, month: int, day: int) -> dt.date | None:
@@ -488,7 +490,7 @@ def _pick_day(ctx: _Context, month: int, day: int) -> dt.date | None:
     if d is None:
         return None
     cands = []
-    for y in (d.year - 1, d.year, d.year + 1):
+    for y in (d.year - 1, d.year, d.year + 1):  # valid_date keeps out years 0 and 10000
         if cal.valid_date(y, month, day):
             cands.append(dt.date(y, month, day))
     if not cands:
@@ -513,14 +515,14 @@ def _pick_weekday(ctx: _Context, weekday: int, rel: str | None) -> dt.date | Non
     ahead = (weekday - d.weekday()) % 7
     rel = (rel or "").lower().split()[-1] if rel else ""
     if rel in ("last", "past", "previous"):
-        return d - dt.timedelta(days=back or 7)
+        return cal.shift_days(d, -(back or 7))
     if rel in ("next", "coming", "following"):
-        return d + dt.timedelta(days=ahead or 7)
+        return cal.shift_days(d, ahead or 7)
     if rel == "this":
-        return d + dt.timedelta(days=ahead) if ctx.tense(False) == "future" else d - dt.timedelta(days=back)
+        return cal.shift_days(d, ahead) if ctx.tense(False) == "future" else cal.shift_days(d, -back)
     if ctx.tense(False) == "future" and back != 0:
-        return d + dt.timedelta(days=ahead)
-    return d - dt.timedelta(days=back)
+        return cal.shift_days(d, ahead)
+    return cal.shift_days(d, -back)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -537,6 +539,7 @@ def _lower(s: str | None) -> str:
 def _month_norm(y: int | None, month: int, approx: bool = False, mod: str = "") -> _Norm:
     if y is None:
         return _Norm("date", f"XXXX-{month:02d}", approximate=approx)
+    y = cal.clamp_year(y)
     lo, hi = dt.date(y, month, 1), dt.date(y, month, cal.last_day(y, month))
     lo, hi = _narrow(lo, hi, mod)
     return _Norm("date", cal.month_value(y, month), lo, hi, approx)
@@ -548,11 +551,11 @@ def _narrow(lo: dt.date, hi: dt.date, mod: str) -> tuple[dt.date, dt.date]:
     span = (hi - lo).days + 1
     third = max(span // 3, 1)
     if mod.startswith("early") or "beginning" in mod or "start" in mod or "first half" in mod:
-        return lo, lo + dt.timedelta(days=third - 1 if "half" not in mod else span // 2 - 1)
+        return lo, cal.shift_days(lo, third - 1 if "half" not in mod else span // 2 - 1)
     if mod.startswith("late") or "end" in mod or "second half" in mod:
-        return (hi - dt.timedelta(days=third - 1 if "half" not in mod else span // 2 - 1)), hi
+        return cal.shift_days(hi, -(third - 1 if "half" not in mod else span // 2 - 1)), hi
     if mod.startswith("mid") or "middle" in mod:
-        return lo + dt.timedelta(days=third), hi - dt.timedelta(days=third)
+        return cal.shift_days(lo, third), cal.shift_days(hi, -third)
     return lo, hi
 
 
@@ -814,11 +817,11 @@ def _r_month(m: re.Match[str], text: str) -> _Cand | None:
         d = ctx.dct
         if y is None and d is not None:
             if ryear:
-                y = d.year + {"this": 0, "last": -1, "next": 1}[ryear]
+                y = cal.add_years(d.year, {"this": 0, "last": -1, "next": 1}[ryear])
             elif rel in ("last", "past"):
-                y = d.year if month < d.month else d.year - 1
+                y = d.year if month < d.month else cal.add_years(d.year, -1)
             elif rel in ("next", "coming"):
-                y = d.year if month > d.month else d.year + 1
+                y = d.year if month > d.month else cal.add_years(d.year, 1)
             elif rel == "this":
                 y = d.year
             else:
@@ -906,6 +909,8 @@ def _r_century(m: re.Match[str], text: str) -> _Cand | None:
     else:
         w = _lower(m["cw"]).replace("-", " ")
         n = 21 if w == "twenty first" else ORDINALS[w]
+    if n < 1:
+        return None  # "the 0th century" names no century
     approx = bool(m["mod"])
     return _cand(m, lambda ctx: _value_norm("date", f"{n - 1:02d}", approx, _lower(m["mod"])), "century", 3)
 
@@ -1001,13 +1006,13 @@ def _r_quarter(m: re.Match[str], text: str) -> _Cand | None:
         elif d is not None:
             y = d.year
             if "last year" in det or "last year" in yexp:
-                y -= 1
+                y = cal.add_years(y, -1)
             elif "next year" in det or "next year" in yexp:
-                y += 1
+                y = cal.add_years(y, 1)
             elif "year-earlier" in adj or "year-ago" in adj or "year-before" in adj:
-                y -= 1
+                y = cal.add_years(y, -1)
             elif not half and q > cal.quarter_of(d) and ctx.tense() == "past":
-                y -= 1  # a quarter that has not begun cannot be spoken of in the past tense
+                y = cal.add_years(y, -1)  # a quarter that has not begun cannot be spoken of in the past tense
         if m["pl"]:
             return _Norm("set", f"XXXX-{code}{q}")
         if y is None:
@@ -1108,15 +1113,15 @@ def _r_the_quarter(m: re.Match[str], text: str) -> _Cand | None:
         elif ctx.ref_quarter is not None:
             y, q = ctx.ref_quarter
         elif solo and ctx.ref_year is not None:
-            return _value_norm("date", cal.year_value(ctx.ref_year - 1))
+            return _value_norm("date", cal.year_value(cal.add_years(ctx.ref_year, -1)))
         elif d is not None:
             y, q = cal.add_quarters(d.year, cal.quarter_of(d), -1)
         else:
             return _Norm("date", "XXXX-QX", approximate=True)
         if earlier:
             if solo and ctx.ref_gran == "year" and ctx.ref_year is not None:
-                return _value_norm("date", cal.year_value(ctx.ref_year - 1))
-            y -= 1
+                return _value_norm("date", cal.year_value(cal.add_years(ctx.ref_year, -1)))
+            y, q = cal.add_quarters(y, q, -4)
         return _value_norm("date", f"{y:04d}-Q{q}")
 
     return _cand(m, resolve, "the_quarter", 4)
@@ -1209,6 +1214,7 @@ def _r_season(m: re.Match[str], text: str) -> _Cand | None:
                     y = d.year
         else:
             y = d.year
+        y = cal.clamp_year(y)  # winter 0000/0001 and the seasons of 10000 are not on the calendar
         return _value_norm("date", f"{y:04d}-{code}", bool(mod), mod)
 
     return _cand(m, resolve, "season", 4)
@@ -1281,7 +1287,7 @@ def _r_today(m: re.Match[str], text: str) -> _Cand | None:
         code = "T" + PARTS_OF_DAY.get(key, PARTS_OF_DAY.get(key.replace("-", ""), "DT")[:2])
 
     def resolve(ctx: _Context) -> _Norm | None:
-        day = ctx.dct + dt.timedelta(days=offset) if ctx.dct else None
+        day = cal.shift_days(ctx.dct, offset) if ctx.dct else None
         return _day_norm(day, "time" if code else "date", code, approx)
 
     return _cand(m, resolve, "today", 2)
@@ -1311,7 +1317,7 @@ def _r_this_pod(m: re.Match[str], text: str) -> _Cand | None:
     approx = bool(m["pre"])
 
     def resolve(ctx: _Context) -> _Norm | None:
-        day = ctx.dct + dt.timedelta(days=offset) if ctx.dct else None
+        day = cal.shift_days(ctx.dct, offset) if ctx.dct else None
         return _day_norm(day, "time", code, approx)
 
     return _cand(m, resolve, "this_pod", 2)
@@ -1454,23 +1460,23 @@ def _r_rel_unit(m: re.Match[str], text: str) -> _Cand | None:
                 approximate=approx,
             )
         if unit == "week":
-            day = anchor + dt.timedelta(weeks=step)
+            day = cal.shift_days(anchor, 7 * step)
             return _value_norm("date", cal.week_value(day), approx, pre)
         if unit == "weekend":
             back = (anchor.weekday() - 5) % 7
             if step == 0 and anchor.weekday() < 5:
                 sat = (
-                    anchor - dt.timedelta(days=back)
+                    cal.shift_days(anchor, -back)
                     if ctx.tense() != "future"
-                    else anchor + dt.timedelta(days=5 - anchor.weekday())
+                    else cal.shift_days(anchor, 5 - anchor.weekday())
                 )
             elif step == 0:
-                sat = anchor - dt.timedelta(days=anchor.weekday() - 5)
+                sat = cal.shift_days(anchor, -(anchor.weekday() - 5))
             elif step < 0:
-                sat = anchor - dt.timedelta(days=back or 7)
+                sat = cal.shift_days(anchor, -(back or 7))
             else:
-                sat = anchor + dt.timedelta(days=(5 - anchor.weekday()) % 7 or 7)
-            return _Norm("date", cal.week_value(sat) + "-WE", sat, sat + dt.timedelta(days=1), approx)
+                sat = cal.shift_days(anchor, (5 - anchor.weekday()) % 7 or 7)
+            return _Norm("date", cal.week_value(sat) + "-WE", sat, cal.shift_days(sat, 1), approx)
         if unit == "month":
             y, mo = cal.add_months(anchor.year, anchor.month, step)
             return _month_norm(y, mo, approx, pre)
@@ -1478,10 +1484,10 @@ def _r_rel_unit(m: re.Match[str], text: str) -> _Cand | None:
             y, q = cal.add_quarters(anchor.year, cal.quarter_of(anchor), step)
             return _value_norm("date", f"{y:04d}-Q{q}", approx, pre)
         if unit == "year":
-            return _value_norm("date", cal.year_value(anchor.year + step), approx, pre)
+            return _value_norm("date", cal.year_value(cal.add_years(anchor.year, step)), approx, pre)
         if unit == "decade":
-            return _value_norm("date", f"{anchor.year // 10 + step:03d}", approx, pre)
-        return _value_norm("date", f"{anchor.year // 100 + step:02d}", approx, pre)
+            return _value_norm("date", cal.decade_value(anchor.year + 10 * step), approx, pre)
+        return _value_norm("date", cal.century_value(anchor.year + 100 * step), approx, pre)
 
     return _cand(m, resolve, "rel_unit", 3)
 
@@ -1546,7 +1552,7 @@ def _r_in_the_unit(m: re.Match[str], text: str) -> _Cand | None:
         if unit == "month":
             return _month_norm(anchor.year, anchor.month, True)
         if unit == "decade":
-            return _value_norm("date", f"{anchor.year // 10:03d}", True)
+            return _value_norm("date", cal.decade_value(anchor.year), True)
         return _value_norm("date", cal.year_value(anchor.year), True)
 
     return _cand(m, resolve, "in_the_unit", 3)
@@ -1572,7 +1578,7 @@ def _r_the_day(m: re.Match[str], text: str) -> _Cand | None:
 
     def resolve(ctx: _Context) -> _Norm | None:
         anchor = ctx.anchor_day()
-        day = anchor + dt.timedelta(days=step) if anchor else None
+        day = cal.shift_days(anchor, step) if anchor else None
         return _day_norm(day, "time" if code else "date", code)
 
     return _cand(m, resolve, "the_day", 4)
@@ -1598,7 +1604,7 @@ def _r_year_end(m: re.Match[str], text: str) -> _Cand | None:
             day = dt.date(d.year, d.month, cal.last_day(d.year, d.month))
             return _day_norm(day, approx=True)
         y = d.year - 1 if ctx.tense() == "past" and d.month < 12 and d.month <= 3 else d.year
-        return _day_norm(dt.date(y, 12, 31), approx=True)
+        return _day_norm(cal.make_date(y, 12, 31), approx=True)
 
     return _cand(m, resolve, "year_end", 4, start=start)
 
@@ -1631,14 +1637,14 @@ def _r_weekday(m: re.Match[str], text: str) -> _Cand | None:
         day: dt.date | None
         if possessive and not rel and ctx.dct is not None:
             # "Wednesday's ruling": an event already spoken of, so past (or today)
-            day = ctx.dct - dt.timedelta(days=(ctx.dct.weekday() - wd) % 7)
+            day = cal.shift_days(ctx.dct, -((ctx.dct.weekday() - wd) % 7))
             return _day_norm(day, "time" if code else "date", code, approx)
         if rel in ("the previous", "the following", "the next") and ctx.ref_day is not None:
             ref = ctx.ref_day
             if rel == "the previous":
-                day = ref - dt.timedelta(days=(ref.weekday() - wd) % 7 or 7)
+                day = cal.shift_days(ref, -((ref.weekday() - wd) % 7 or 7))
             else:
-                day = ref + dt.timedelta(days=(wd - ref.weekday()) % 7 or 7)
+                day = cal.shift_days(ref, (wd - ref.weekday()) % 7 or 7)
         else:
             day = _pick_weekday(ctx, wd, rel)
         if day is None:
@@ -1665,6 +1671,8 @@ def _r_weekday_set(m: re.Match[str], text: str) -> _Cand | None:
 
 
 def _holiday_date(name: str, year: int) -> dt.date | None:
+    """The day of a holiday in ``year`` (held to the calendar: 9999 for a year after it)."""
+    year = cal.clamp_year(year)
     key = name.lower()
     if key in FIXED_HOLIDAYS:
         mo, d = FIXED_HOLIDAYS[key]
@@ -1673,9 +1681,9 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
         mo, wd, n = FLOATING_HOLIDAYS[key]
         if n > 0:
             first = dt.date(year, mo, 1)
-            return first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+            return cal.shift_days(first, (wd - first.weekday()) % 7 + 7 * (n - 1))
         last = dt.date(year, mo, cal.last_day(year, mo))
-        return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+        return cal.shift_days(last, -((last.weekday() - wd) % 7))
     if key in ("easter", "easter sunday"):
         a, b, c = year % 19, year // 100, year % 100
         d, e = b // 4, b % 4
@@ -1690,7 +1698,7 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
         return dt.date(year, month, day)
     if key == "election day":
         first = dt.date(year, 11, 2)
-        return first + dt.timedelta(days=(1 - first.weekday()) % 7)
+        return cal.shift_days(first, (1 - first.weekday()) % 7)
     return None
 
 
@@ -1790,8 +1798,8 @@ def _r_clock(m: re.Match[str], text: str) -> _Cand | None:
         d = ctx.dct
         if m["dword"]:
             if d is not None:
-                day = d + dt.timedelta(
-                    days={"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m["dword"].lower()]
+                day = cal.shift_days(
+                    d, {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m["dword"].lower()]
                 )
         elif m["dmon2"] or m["dmon"]:
             month = _month_of(m["dmon2"] or m["dmon"])
@@ -2112,12 +2120,12 @@ def _relative_resolver(
             and (ctx.ref_gran == "quarter" or 0 <= ctx.start - ctx.ref_quarter_at < 600)
         ):
             # "net rose to $5 million from $4 million a year ago", after "the third quarter": that quarter
-            y, q = ctx.ref_quarter
-            return _value_norm("date", f"{y + sign * int(k):04d}-Q{q}", approx)
+            y, q = cal.add_quarters(*ctx.ref_quarter, 4 * sign * int(k))
+            return _value_norm("date", f"{y:04d}-Q{q}", approx)
         if on_ref and ctx.ref_day is not None and code in ("D", "W"):
             anchor = ctx.ref_day
         elif on_ref and ctx.ref_year is not None and code == "Y" and ctx.ref_gran == "year":
-            return _value_norm("date", cal.year_value(ctx.ref_year + sign * int(k)), approx)
+            return _value_norm("date", cal.year_value(cal.add_years(ctx.ref_year, sign * int(k))), approx)
         if anchor is None:
             return _Norm(
                 "date",
@@ -2130,14 +2138,14 @@ def _relative_resolver(
             days = cal.duration_days(_duration_value(k, code))
             if days is None:
                 return None
-            day = anchor + dt.timedelta(days=sign * days)
+            day = cal.shift_days(anchor, sign * days)
             return _day_norm(day, approx=True)
         if code == "Y":
-            return _value_norm("date", cal.year_value(anchor.year + sign * k), approx)
+            return _value_norm("date", cal.year_value(cal.add_years(anchor.year, sign * k)), approx)
         if code == "DE":
-            return _value_norm("date", cal.year_value(anchor.year + sign * 10 * k), True)
+            return _value_norm("date", cal.year_value(cal.add_years(anchor.year, sign * 10 * k)), True)
         if code == "CE":
-            return _value_norm("date", f"{(anchor.year + sign * 100 * k) // 100:02d}", True)
+            return _value_norm("date", cal.century_value(anchor.year + sign * 100 * k), True)
         if code == "M":
             y, mo = cal.add_months(anchor.year, anchor.month, sign * k)
             return _month_norm(y, mo, approx)
@@ -2146,9 +2154,9 @@ def _relative_resolver(
             return _value_norm("date", f"{y:04d}-Q{q}", approx)
         if code in ("W", "FN"):
             weeks = k * (2 if code == "FN" else 1)
-            return _value_norm("date", cal.week_value(anchor + dt.timedelta(weeks=sign * weeks)), approx)
+            return _value_norm("date", cal.week_value(cal.shift_days(anchor, 7 * sign * weeks)), approx)
         if code in ("D", "WE"):
-            return _day_norm(anchor + dt.timedelta(days=sign * k), approx=approx)
+            return _day_norm(cal.shift_days(anchor, sign * k), approx=approx)
         if code == "H":
             return _day_norm(anchor, "time", "", True)
         return _day_norm(anchor, approx=True)

@@ -7,6 +7,11 @@ A TIMEX3 value names a calendar unit at some granularity: ``2024`` (a year),
 digit that is not known (``XXXX-11``: a November of no known year). This module
 turns such a value into the first and last day it covers, and shifts calendar
 units by whole steps. Pure standard library; no claimgraph imports.
+
+Arithmetic saturates at the ends of the calendar (years 1 to 9999, as ``datetime`` has
+them): a step that would leave it stops at ``date.min`` or ``date.max`` (or year 1 or
+9999, its first or last month, quarter, decade, century) and never raises. All of the
+time code's date arithmetic goes through the helpers below.
 """
 
 from __future__ import annotations
@@ -31,6 +36,16 @@ _CENTURY = re.compile(r"^(\d{2})(?:XX)?$")
 _MONTH_XX = re.compile(r"^(\d{4})-(\d{2})-XX$")
 
 
+#: the first and last year the calendar (``datetime``) has
+MIN_YEAR, MAX_YEAR = dt.MINYEAR, dt.MAXYEAR
+_MIN_ORDINAL, _MAX_ORDINAL = dt.date.min.toordinal(), dt.date.max.toordinal()
+
+
+def clamp_year(year: int) -> int:
+    """``year`` held to the calendar: below 1 is 1, above 9999 is 9999."""
+    return min(max(year, MIN_YEAR), MAX_YEAR)
+
+
 def last_day(year: int, month: int) -> int:
     """The number of days of a month."""
     return calendar.monthrange(year, month)[1]
@@ -38,25 +53,56 @@ def last_day(year: int, month: int) -> int:
 
 def valid_date(year: int, month: int, day: int) -> bool:
     """Whether year-month-day is a day of the calendar (no 31 February)."""
-    return 1 <= month <= 12 and 1 <= day <= last_day(year, month) and 1 <= year <= 9999
+    return MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 and 1 <= day <= last_day(year, month)
+
+
+def make_date(year: int, month: int, day: int) -> dt.date:
+    """The day year-month-day, held to the calendar: a year before 1 gives ``date.min``, one after
+    9999 ``date.max``, and a day past the end of its month that month's last day."""
+    if year < MIN_YEAR:
+        return dt.date.min
+    if year > MAX_YEAR:
+        return dt.date.max
+    return dt.date(year, month, min(max(day, 1), last_day(year, month)))
+
+
+def shift_days(day: dt.date, n: int) -> dt.date:
+    """``day`` moved by ``n`` days (back when negative), stopping at ``date.min`` or ``date.max``."""
+    return dt.date.fromordinal(min(max(day.toordinal() + n, _MIN_ORDINAL), _MAX_ORDINAL))
 
 
 def add_months(year: int, month: int, n: int) -> tuple[int, int]:
-    """The month ``n`` months after (before, when negative) year-month."""
-    index = year * 12 + (month - 1) + n
+    """The month ``n`` months after (before, when negative) year-month; at most 9999-12, at least 0001-01."""
+    index = min(max(year * 12 + (month - 1) + n, MIN_YEAR * 12), MAX_YEAR * 12 + 11)
     return index // 12, index % 12 + 1
 
 
 def add_quarters(year: int, quarter: int, n: int) -> tuple[int, int]:
-    """The quarter ``n`` quarters after year-Q``quarter``."""
-    index = year * 4 + (quarter - 1) + n
+    """The quarter ``n`` quarters after year-Q``quarter``; at most 9999-Q4, at least 0001-Q1."""
+    index = min(max(year * 4 + (quarter - 1) + n, MIN_YEAR * 4), MAX_YEAR * 4 + 3)
     return index // 4, index % 4 + 1
 
 
-def shift_day(day: dt.date, years: int = 0, months: int = 0) -> dt.date:
-    """``day`` moved by whole years and months, clipped to the end of a shorter month."""
-    y, m = add_months(day.year, day.month, years * 12 + months)
+def shift_months(day: dt.date, n: int) -> dt.date:
+    """``day`` moved by ``n`` calendar months, clipped to the end of a shorter month, stopping at the ends
+    of the calendar (``date.min``, ``date.max``)."""
+    index = day.year * 12 + (day.month - 1) + n
+    if index < MIN_YEAR * 12:
+        return dt.date.min
+    if index > MAX_YEAR * 12 + 11:
+        return dt.date.max
+    y, m = index // 12, index % 12 + 1
     return dt.date(y, m, min(day.day, last_day(y, m)))
+
+
+def shift_years(day: dt.date, n: int) -> dt.date:
+    """``day`` moved by ``n`` years (29 February to 28 February), stopping at ``date.min``, ``date.max``."""
+    return shift_months(day, 12 * n)
+
+
+def add_years(year: int, n: int) -> int:
+    """The year ``n`` years after ``year``, held to the calendar (9999 + 1 is 9999)."""
+    return clamp_year(year + n)
 
 
 def week_value(day: dt.date) -> str:
@@ -74,7 +120,18 @@ def month_value(year: int, month: int) -> str:
 
 
 def year_value(year: int) -> str:
-    return f"{year:04d}"
+    """The TIMEX3 value of a year, held to the calendar (0001 to 9999)."""
+    return f"{clamp_year(year):04d}"
+
+
+def decade_value(year: int) -> str:
+    """The TIMEX3 value of the decade a year falls in (``202`` for 2025), held to the calendar."""
+    return f"{clamp_year(year) // 10:03d}"
+
+
+def century_value(year: int) -> str:
+    """The TIMEX3 value of the century a year falls in (``20`` for 2025), held to the calendar."""
+    return f"{clamp_year(year) // 100:02d}"
 
 
 def quarter_of(day: dt.date) -> int:
@@ -97,9 +154,9 @@ def season_of(day: dt.date) -> tuple[int, str]:
 
 def season_bounds(year: int, season: str) -> tuple[dt.date, dt.date]:
     first = SEASON_START[season]
-    start = dt.date(year, first, 1)
+    start = make_date(year, first, 1)
     ey, em = add_months(year, first, 2)
-    return start, dt.date(ey, em, last_day(ey, em))
+    return start, make_date(ey, em, 31)
 
 
 def interval(value: str | None) -> tuple[dt.date, dt.date] | None:
@@ -126,8 +183,8 @@ def interval(value: str | None) -> tuple[dt.date, dt.date] | None:
         if m := _WEEK.match(value):
             monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
             if m[3]:
-                return monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)
-            return monday, monday + dt.timedelta(days=6)
+                return shift_days(monday, 5), shift_days(monday, 6)
+            return monday, shift_days(monday, 6)
         if m := _QUARTER.match(value):
             y, q = int(m[1]), int(m[2])
             first = 3 * (q - 1) + 1
@@ -139,11 +196,11 @@ def interval(value: str | None) -> tuple[dt.date, dt.date] | None:
             return season_bounds(int(m[1]), m[2])
         if m := _DECADE.match(value):
             y = int(m[1]) * 10
-            return dt.date(y, 1, 1), dt.date(y + 9, 12, 31)
+            return dt.date(max(y, MIN_YEAR), 1, 1), dt.date(y + 9, 12, 31)
         if m := _CENTURY.match(value):
             y = int(m[1]) * 100
-            return dt.date(max(y, 1), 1, 1), dt.date(y + 99, 12, 31)
-    except ValueError:
+            return dt.date(max(y, MIN_YEAR), 1, 1), dt.date(y + 99, 12, 31)
+    except (ValueError, OverflowError):
         return None
     return None
 
@@ -166,7 +223,8 @@ def duration_days(value: str) -> int | None:
 
 
 def subtract_duration(end: dt.date, value: str) -> dt.date | None:
-    """The day a duration of ``value`` before ``end`` begins (calendar months and years), or None."""
+    """The day a duration of ``value`` before ``end`` begins (calendar months and years), not before
+    ``date.min``; None when the duration is vague."""
     try:
         return _move(end, value, -1)
     except (ValueError, OverflowError):
@@ -174,7 +232,7 @@ def subtract_duration(end: dt.date, value: str) -> dt.date | None:
 
 
 def add_duration(start: dt.date, value: str) -> dt.date | None:
-    """The day a duration of ``value`` after ``start`` ends, or None."""
+    """The day a duration of ``value`` after ``start`` ends, not after ``date.max``; None when vague."""
     try:
         return _move(start, value, 1)
     except (ValueError, OverflowError):
@@ -186,15 +244,15 @@ def _move(day: dt.date, value: str, sign: int) -> dt.date | None:
     if m:
         n, unit = sign * int(m[1]), m[2]
         if unit == "Y":
-            return shift_day(day, years=n)
+            return shift_years(day, n)
         if unit == "M":
-            return shift_day(day, months=n)
+            return shift_months(day, n)
         if unit == "Q":
-            return shift_day(day, months=3 * n)
+            return shift_months(day, 3 * n)
         if unit == "W":
-            return day + dt.timedelta(weeks=n)
-        return day + dt.timedelta(days=n)
+            return shift_days(day, 7 * n)
+        return shift_days(day, n)
     days = duration_days(value)
     if days is None:
         return None
-    return day + dt.timedelta(days=sign * days)
+    return shift_days(day, sign * days)
