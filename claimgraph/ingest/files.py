@@ -11,6 +11,7 @@ never replace what the file itself says.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from claimgraph.config import Settings
 from claimgraph.errors import InputError
+from claimgraph.ingest.clean import clean_name
 from claimgraph.ingest.dates import normalize_published_flag
 from claimgraph.ingest.decode import declared_charset, decode, read_bytes
 from claimgraph.ingest.html import looks_like_html, read_html
@@ -29,6 +31,19 @@ _JSON = {".json"}
 _JSONL = {".jsonl", ".ndjson"}
 _HTML = {".html", ".htm", ".xhtml"}
 _TEXT = {".txt", ".text", ".md"}
+#: documents and archives that are not text, refused by name before a byte is read
+_NOT_TEXT = {
+    ".pdf": "a PDF", ".doc": "a Word document", ".docx": "a Word document", ".odt": "an OpenDocument text",
+    ".rtf": "an RTF document", ".epub": "an EPUB book", ".xls": "a spreadsheet", ".xlsx": "a spreadsheet",
+    ".ppt": "a presentation", ".pptx": "a presentation", ".zip": "an archive", ".gz": "a compressed file",
+    ".bz2": "a compressed file", ".xz": "a compressed file", ".zst": "a compressed file",
+    ".tar": "an archive",
+    ".7z": "an archive", ".png": "an image", ".jpg": "an image", ".jpeg": "an image", ".gif": "an image",
+    ".webp": "an image", ".mp3": "audio", ".mp4": "a video", ".db": "a database", ".sqlite": "a database",
+}  # fmt: skip
+#: what a file's first bytes say it is, where its name does not
+_MAGIC = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "an archive (ZIP, DOCX, EPUB…)"), (b"\x1f\x8b", "a gzip file"))
+_CONVERT = "claimgraph reads plain text, JSON, JSON Lines and HTML: convert it to text first"
 
 
 def _not_an_article(name: str) -> bool:
@@ -106,21 +121,31 @@ def read_path(
     RAISES (ConfigError): ``published`` is not a date, or a setting is unusable.
     """
     normalize_published_flag(published)  # a bad value is the caller's error, raised at once
-    where = str(path)
+    where = clean_name(str(path)) or ""
     suffix = path.suffix.lower()
     try:
+        if suffix in _NOT_TEXT:
+            raise InputError(where, f"is {_NOT_TEXT[suffix]}, not text; {_CONVERT}")
         data = read_bytes(path, settings)
+        for magic, kind in _MAGIC:
+            if data.startswith(magic):
+                raise InputError(where, f"is {kind}, not text; {_CONVERT}")
         charset = declared_charset(data) if suffix not in _JSON | _JSONL else None
-        text = decode(data, where, settings.encodings, declared=charset)
+        decoded = decode(data, where, settings.encodings, declared=charset)
+        text = decoded.text
         if suffix in _JSON:
-            yield from read_json(text, where, outlet=outlet, published=published)
+            found = read_json(text, where, outlet=outlet, published=published)
         elif suffix in _JSONL:
-            yield from read_jsonl(text, where, outlet=outlet, published=published)
+            found = read_jsonl(text, where, outlet=outlet, published=published)
         elif suffix in _HTML or looks_like_html(text):
-            yield read_html(text, where, outlet=outlet, published=published)
+            found = iter([read_html(text, where, outlet=outlet, published=published)])
         elif suffix not in _TEXT and _looks_like_json(text):
-            yield from read_json(text, where, outlet=outlet, published=published)
+            found = read_json(text, where, outlet=outlet, published=published)
         else:
-            yield read_text(text, where, outlet=outlet, published=published)
+            found = iter([read_text(text, where, outlet=outlet, published=published)])
+        for item in found:
+            if isinstance(item, Article) and decoded.warnings:
+                item = dataclasses.replace(item, warnings=decoded.warnings + item.warnings)
+            yield item
     except InputError as e:
         yield e

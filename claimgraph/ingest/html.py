@@ -14,6 +14,7 @@ from typing import Any
 import trafilatura
 
 from claimgraph.errors import InputError
+from claimgraph.ingest.clean import clean_name, clean_text
 from claimgraph.ingest.dates import normalize_published_flag, read_published
 from claimgraph.ingest.text import guess_language, scan_lines, split_lines
 from claimgraph.model import Article
@@ -79,14 +80,16 @@ def read_html(
     RETURNS (Article): the article; its text is the extracted article text.
     RAISES (InputError): no article text could be found in the page.
     """
+    source = clean_name(source)
     where = source or url or "<html>"
+    html, cleaned = clean_text(html, "page")
     flag_date = normalize_published_flag(published)
     doc = _extract(html, url, where)
     text: str | None = getattr(doc, "text", None) if doc is not None else None
     if not text or not any(len(line.split()) >= _MIN_WORDS_IN_A_LINE for line in text.splitlines()):
         raise InputError(where, "no article text found in the HTML")
 
-    warnings: list[str] = []
+    warnings: list[str] = list(cleaned)
     date: str | None = None
     if getattr(doc, "date", None):
         date, problem = read_published(str(doc.date))

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from claimgraph.errors import InputError
+from claimgraph.ingest.clean import clean_name, clean_record
 from claimgraph.ingest.dates import normalize_published_flag, read_published
 from claimgraph.ingest.text import read_text, split_credits, split_lines
 from claimgraph.model import Article
@@ -66,8 +67,10 @@ def read_record(
     RETURNS (Article): the article; its text is the record's ``text`` unchanged.
     RAISES (InputError): the record has no text, or a field of the wrong type.
     """
+    source = clean_name(source) or source
     if not isinstance(d, Mapping):
         raise InputError(source, f"expected a JSON object, not {_type_name(d)}")
+    d, cleaned = clean_record(d)
     if "text" not in d and isinstance(d.get("article"), Mapping):
         d = d["article"]
     text = d.get("text")
@@ -83,7 +86,8 @@ def read_record(
     flag_date = normalize_published_flag(published)
 
     found = read_text(text, source)
-    warnings = list(found.warnings)
+    text = found.text
+    warnings = [*found.warnings, *cleaned]
     date = found.published
     if d.get("published"):
         field_date, problem = read_published(d["published"])

@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field
 
 from claimgraph.errors import InputError
+from claimgraph.ingest.clean import clean_name, clean_text
 from claimgraph.ingest.dates import normalize_published_flag, parse_date
 from claimgraph.model import Article
 
@@ -271,7 +272,8 @@ def read_text(
     outlet: str | None = None,
     published: str | None = None,
 ) -> Article:
-    """Read an article from its decoded text, which is kept unchanged.
+    """Read an article from its decoded text, which is kept unchanged but for NULs (removed)
+    and lone surrogates (replaced), each named in ``warnings``.
 
     text (str): the article as text.
     source (str | None): where it came from (a path), recorded in the Article.
@@ -281,6 +283,8 @@ def read_text(
     RETURNS (Article): the article, with spans into ``text``.
     RAISES (InputError): the text is empty or only whitespace.
     """
+    source = clean_name(source)
+    text, cleaned = clean_text(text)
     if not text.replace("\ufeff", "").replace("\u200b", "").strip():
         raise InputError(source or "<text>", "empty text")
     flag_date = normalize_published_flag(published)
@@ -307,5 +311,5 @@ def read_text(
         title_span=(title_line.start, title_line.end) if title_line else None,
         lede_span=reader.lede(head),
         skip_spans=tuple(sorted(skip.values())),
-        warnings=tuple(head.warnings),
+        warnings=cleaned + tuple(head.warnings),
     )

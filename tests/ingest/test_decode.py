@@ -6,7 +6,7 @@ import pytest
 
 from claimgraph.config import Settings
 from claimgraph.errors import ConfigError, InputError
-from claimgraph.ingest.decode import decode
+from claimgraph.ingest.decode import Decoded, decode
 
 RUSSIAN = "Войска КНДР отведены с линии фронта после тяжёлых потерь, пишет The New York Times.\n"
 UKRAINIAN = "Війська КНДР відведено з лінії фронту після важких втрат, пише The New York Times.\n"
@@ -27,12 +27,34 @@ ENCODINGS = Settings().encodings
     ],
 )
 def test_decode_finds_the_encoding(text: str, encoding: str) -> None:
-    assert decode(text.encode(encoding), "x.txt", ENCODINGS) == text
+    decoded = decode(text.encode(encoding), "x.txt", ENCODINGS)
+    assert decoded.text == text
+    # a guess is never silent
+    assert bool(decoded.warnings) == (encoding not in {"utf-8", "ascii"})
+
+
+def test_decode_names_the_guess() -> None:
+    decoded = decode(RUSSIAN.encode("cp1251"), "x.txt", ENCODINGS)
+    assert decoded.warnings == ("not UTF-8: decoded as cp1251 (a guess; check accented letters)",)
+
+
+def test_decode_mostly_ascii_with_one_latin1_byte_is_not_cyrillic() -> None:
+    decoded = decode(b"The caf\xe9 in Kyiv was closed, officials said on Monday.\n", "x.txt", ENCODINGS)
+    assert decoded.text == "The caf\u00e9 in Kyiv was closed, officials said on Monday.\n"
+    assert "cp1252" in decoded.warnings[0]
+
+
+def test_decode_mixed_file_is_utf8_with_the_bad_bytes_replaced() -> None:
+    data = "\u201cWe hold,\u201d said the caf\u00e9 owner. ".encode() * 5 + b"Caf\xe9 closed.\n"
+    decoded = decode(data, "x.txt", ENCODINGS)
+    assert decoded.text.startswith("\u201cWe hold,\u201d said the caf\u00e9 owner.")
+    assert decoded.text.endswith("Caf\ufffd closed.\n")
+    assert decoded.warnings[0].startswith("1 byte(s) that are not UTF-8 (the first at byte")
 
 
 def test_decode_latin1_reads_windows_quotes() -> None:
     data = "\u201cWe will hold,\u201d the mayor said \u2014 twice.\n".encode("cp1252")
-    assert decode(data, "x.txt", ENCODINGS) == "\u201cWe will hold,\u201d the mayor said \u2014 twice.\n"
+    assert decode(data, "x.txt", ENCODINGS).text == "\u201cWe will hold,\u201d the mayor said \u2014 twice.\n"
 
 
 @pytest.mark.parametrize(
@@ -44,12 +66,12 @@ def test_decode_latin1_reads_windows_quotes() -> None:
     ],
 )
 def test_decode_byte_order_marks(data: bytes, text: str) -> None:
-    assert decode(data, "x.txt", ENCODINGS) == text
+    assert decode(data, "x.txt", ENCODINGS) == Decoded(text)
 
 
 def test_decode_declared_charset_comes_before_the_settings() -> None:
     data = FRENCH.encode("iso8859-15")
-    assert decode(data, "x.html", ("utf-8", "cp1251"), declared="iso-8859-15") == FRENCH
+    assert decode(data, "x.html", ("utf-8", "cp1251"), declared="iso-8859-15") == Decoded(FRENCH)
 
 
 @pytest.mark.parametrize(
@@ -69,8 +91,8 @@ def test_decode_rejects_what_is_not_text(data: bytes, reason: str) -> None:
 
 
 def test_decode_names_the_encodings_tried() -> None:
-    with pytest.raises(InputError, match="cannot decode it as any of utf-8, cp1251"):
-        decode(b"caf\xe9 \x98", "x.txt", ("utf-8", "cp1251"))
+    with pytest.raises(InputError, match="not UTF-8, and the encodings setting allows no other"):
+        decode(b"caf\xe9 \x98", "x.txt", ("utf-8",))
 
 
 def test_decode_unknown_encoding_is_a_config_error() -> None:

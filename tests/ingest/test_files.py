@@ -92,8 +92,11 @@ def test_files_read_path_over_the_size_limit(write: WriteFile) -> None:
     assert error.where == str(path)
     assert (
         error.reason
-        == "file is 380 bytes, over the limit of 100 bytes (raise the max_bytes setting to read it)"
+        == "file is 380 bytes, over the limit of 100 bytes (raise it with --max-bytes)"
     )
+
+
+CONVERT = "claimgraph reads plain text, JSON, JSON Lines and HTML: convert it to text first"
 
 
 @pytest.mark.parametrize(
@@ -102,7 +105,10 @@ def test_files_read_path_over_the_size_limit(write: WriteFile) -> None:
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"\n  \n", "empty file"),
         ("empty.jsonl", b"\n\n", "empty file"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "binary file, not text"),
+        ("photo", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "binary file, not text"),
+        ("photo.jpg", b"\xff\xd8\xff", "is an image, not text; " + CONVERT),
+        ("report.pdf", b"%PDF-1.7 text", "is a PDF, not text; " + CONVERT),
+        ("report", b"%PDF-1.7 text", "is a PDF, not text; " + CONVERT),
         ("story.txt", b"\x00\x01\x02 text", "binary file, not text"),
     ],
 )
