@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from claimgraph.config import Settings
-from claimgraph.errors import InputError
+from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.ingest import iter_files, read_path
 from claimgraph.link.contradictions import quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
@@ -49,15 +49,41 @@ def _init_worker(settings: Settings) -> None:
     _worker = Extractor(settings)
 
 
-def _analyze_batch(articles: list[Article]) -> list[ClaimRecord]:
+def _analyze_batch(articles: list[Article]) -> list[ClaimRecord | InputError]:
     assert _worker is not None
-    return list(_worker.analyze_many(articles))
+    return list(_analyze_guarded(_worker, articles))
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def failure(article: Article, error: BaseException, doing: str) -> InputError:
+    """An unexpected error while working on one article, as the one line that reports it."""
+    reason = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+    detail = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+    return InputError(
+        article.source or article.id,
+        f"could not {doing} it ({detail}); the rest of the batch went on — "
+        "please report this with the file attached",
+    )
+
+
+def _analyze_guarded(extractor: Extractor, batch: list[Article]) -> Iterator[ClaimRecord | InputError]:
+    """Records for a batch; where the batch fails, each article alone, so that one article's
+    error is that article's failure and not the batch's."""
+    try:
+        records: list[ClaimRecord | InputError] = list(extractor.analyze_many(batch))
+    except (Exception, RecursionError):
+        records = []
+        for article in batch:
+            try:
+                records.append(extractor.analyze(article))
+            except (Exception, RecursionError) as e:
+                records.append(failure(article, e, "analyse"))
+    yield from records
 
 
 def gazetteer(settings: Settings) -> Gazetteer:
@@ -73,20 +99,44 @@ def analyze_articles(
     extractor: Extractor | None = None,
     resolver: Resolver | None = None,
 ) -> Iterator[ClaimRecord]:
-    """Claim records for articles, in the order given, with canonical identities."""
+    """Claim records for articles, in the order given, with canonical identities.
+
+    RAISES (InputError): an article could not be analysed (``analyze_each`` goes on instead).
+    """
+    for record in analyze_each(articles, settings, extractor, resolver):
+        if isinstance(record, InputError):
+            raise record
+        yield record
+
+
+def analyze_each(
+    articles: Iterable[Article],
+    settings: Settings,
+    extractor: Extractor | None = None,
+    resolver: Resolver | None = None,
+) -> Iterator[ClaimRecord | InputError]:
+    """Like ``analyze_articles``, but an article that cannot be analysed is yielded as an
+    InputError (naming it and why) and the rest go on."""
     res = resolver or Resolver(gazetteer(settings))
     for record in _extract(articles, settings, extractor):
-        yield res.resolve(record)[0]
+        if isinstance(record, InputError):
+            yield record
+            continue
+        try:
+            yield res.resolve(record)[0]
+        except (Exception, RecursionError) as e:
+            yield failure(record.article, e, "resolve the identities in")
 
 
 def _extract(
     articles: Iterable[Article], settings: Settings, extractor: Extractor | None = None
-) -> Iterator[ClaimRecord]:
+) -> Iterator[ClaimRecord | InputError]:
+    size = max(1, settings.batch_size)
     if settings.processes <= 1:
         ex = extractor or Extractor(settings)
-        yield from ex.analyze_many(articles)
+        for batch in _batches(articles, size):
+            yield from _analyze_guarded(ex, batch)
         return
-    size = max(1, settings.batch_size)
     with ProcessPoolExecutor(
         max_workers=settings.processes, initializer=_init_worker, initargs=(settings,)
     ) as pool:
@@ -114,6 +164,8 @@ class Linker:
         self._judge = judge
         self.settings = settings or LinkSettings()
         self.index: CandidateIndex | None = None
+        self._indexed: set[int] = set()  # store keys this process added to the index itself
+        self._last = -1  # the highest store key the index has seen
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if self._encode is None:
@@ -132,10 +184,18 @@ class Linker:
         return self._judge(pairs)
 
     def _index(self) -> CandidateIndex:
+        """The candidate index, brought up to what is linked in the store now: another process
+        linking into the same store adds claims between two calls (under the writer lock,
+        store keys grow in the order articles are linked)."""
         if self.index is None:
             self.index = CandidateIndex()
-            uids, vectors = self.store.all_vectors()
-            self.index.add(uids, vectors)
+            self._indexed, self._last = set(), -1
+        pks, uids, vectors = self.store.linked_vectors(self._last)
+        keep = [i for i, pk in enumerate(pks) if pk not in self._indexed]
+        if keep:
+            self.index.add([uids[i] for i in keep], vectors[keep])
+        if pks:
+            self._last = max(self._last, pks[-1])
         return self.index
 
     def link(self, pks: list[int]) -> int:
@@ -178,6 +238,8 @@ class Linker:
             [(pk_of[a], pk_of[b], c.kind, c.reason) for a, b, c in result.contradictions],
         )
         index.add([mine[pk].id for pk in order], vecs)
+        self._indexed.update(order)
+        self._last = max(self._last, *order)
         return len(result.links)
 
     def link_unlinked(self) -> int:
@@ -199,6 +261,7 @@ class Linker:
             self.store.add_vectors([pk for pk, _ in part], self.encode([text for _, text in part]))
         self.store.clear_links()
         self.index = CandidateIndex()
+        self._indexed, self._last = set(), -1
         return self.link_unlinked()
 
     def delete_article(self, article_id: str) -> bool:
@@ -302,17 +365,40 @@ def ingest(
     linking = linker or Linker(store)
     if link:
         # what an earlier, interrupted run saved but did not link
-        linking.link_unlinked()
+        with store.writer():
+            linking.link_unlinked()
     for extracted in _extract(fresh(), settings, extractor):
-        record, identities = resolver.resolve(extracted)
-        vectors = linking.encode([compared(c) for c in record.claims]) if link else None
-        keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
-        if store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
-            report.stored += 1
-            report.claims += len(record.claims)
-            if link:
-                pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
-                report.links += linking.link(pks)
-        else:
-            report.already += 1
+        if isinstance(extracted, InputError):
+            report.failed.append(extracted)
+            if on_article is not None:
+                on_article(extracted)
+            continue
+        try:
+            _store_one(extracted, store, resolver, linking, report, link)
+        except (Exception, RecursionError) as e:
+            error = failure(extracted.article, e, "store")
+            if isinstance(e, ClaimgraphError):
+                error = InputError(error.where, f"could not store it: {e}")
+            report.failed.append(error)
+            if on_article is not None:
+                on_article(error)
     return report
+
+
+def _store_one(
+    extracted: ClaimRecord, store: Any, resolver: Resolver, linking: Linker, report: IngestReport, link: bool
+) -> None:
+    """Save one analysed article and link it, under the store's writer lock: one transaction
+    for the article, and links made against everything stored before it."""
+    record, identities = resolver.resolve(extracted)
+    vectors = linking.encode([compared(c) for c in record.claims]) if link else None
+    keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
+    with store.writer():
+        if not store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
+            report.already += 1
+            return
+        report.stored += 1
+        report.claims += len(record.claims)
+        if link:
+            pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
+            report.links += linking.link(pks)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -54,8 +56,34 @@ GazetteerOption = Annotated[
 ]
 
 
+# what must not reach a terminal from an article or a file name: C0 controls but tab and
+# newline, DEL and C1 controls (ESC sequences, OSC titles, CSI), and lone surrogates
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# characters that reorder what follows them: shown, not obeyed
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: object) -> str:
+    """Text safe to print: controls removed, bidi overrides shown as <U+202E>."""
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROLS.sub("", str(text)))
+
+
+def escape(text: object) -> str:
+    """Text from an article or a file for rich: inert, and its [brackets] not read as markup."""
+    return _markup_escape(inert(text))
+
+
+# inside a JSON string: C1 controls and bidi overrides written as \u escapes (the same JSON)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _write_json(line: str) -> None:
+    """One line of JSON to stdout, exact, with nothing in it a terminal would obey."""
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n")
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -119,7 +147,7 @@ def _print_record(record: ClaimRecord) -> None:
         table.add_row(str(n), content, escape(chain_text(claim)), sure)
     out.print(table)
     for warning in art.warnings:
-        err.print(f"[yellow]warning:[/] {art.source}: {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(art.source)}: {escape(warning)}", highlight=False)
 
 
 def _load_extractor(settings: Settings) -> Any:
@@ -147,7 +175,7 @@ def analyze(
 
     Example: claimgraph analyze examples/nk-troops-withdrawn.txt --json
     """
-    from claimgraph.run import analyze_articles, read_articles
+    from claimgraph.run import analyze_each, read_articles
 
     _check_date(published)
     settings = _settings(processes=processes, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes)
@@ -156,24 +184,31 @@ def analyze(
     for item in read_articles(files, settings, outlet=outlet, published=published):
         if isinstance(item, InputError):
             failed += 1
-            err.print(f"[bold red]error:[/] {item}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(item)}", highlight=False)
         else:
             articles.append(item)
     extractor = _load_extractor(settings) if articles and processes == 1 else None
-    for record in analyze_articles(articles, settings, extractor):
+    for record in analyze_each(articles, settings, extractor):
+        if isinstance(record, InputError):
+            failed += 1
+            err.print(f"[bold red]error:[/] {escape(record)}", highlight=False)
+            continue
         if as_json:
-            sys.stdout.write(record.dumps() + "\n")
+            _write_json(record.dumps())
         else:
             _print_record(record)
     if failed:
+        err.print(f"{failed} input(s) failed", highlight=False)
         raise typer.Exit(1)
 
 
-def _open_store(db: str) -> Any:
+def _open_store(db: str, *, create: bool = False) -> Any:
+    """The store at ``db``. Only commands that write (ingest, relink, merges) create or
+    upgrade one; the others fail, creating nothing, where there is no store."""
     from claimgraph.store import Store
 
     try:
-        return Store(db)
+        return Store(db, create=create)
     except ClaimgraphError as e:
         _fail(str(e))
 
@@ -202,7 +237,7 @@ def ingest(
     settings = _settings(
         processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes
     )
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     total = sum(1 for _ in iter_files(paths))
     extractor = _load_extractor(settings) if processes == 1 else None
     with Progress(
@@ -219,7 +254,7 @@ def ingest(
         def on_article(item: Article | InputError) -> None:
             where = item.where.rsplit(":", 1)[0] if isinstance(item, InputError) else (item.source or "")
             if isinstance(item, InputError):
-                progress.console.print(f"[bold red]error:[/] {item}", highlight=False)
+                progress.console.print(f"[bold red]error:[/] {escape(item)}", highlight=False)
             if where not in seen:
                 seen.add(where)
                 progress.advance(task)
@@ -268,7 +303,7 @@ def claims(
         grouped.setdefault(article.id, (article, []))[1].append(claim)
     if as_json:
         for article, cs in grouped.values():
-            sys.stdout.write(ClaimRecord(article, tuple(cs)).dumps() + "\n")
+            _write_json(ClaimRecord(article, tuple(cs)).dumps())
         return
     table = Table(show_lines=True, expand=True)
     table.add_column("article", ratio=1)
@@ -277,7 +312,9 @@ def claims(
     for article, cs in grouped.values():
         for claim in cs:
             table.add_row(
-                article.title or article.source or article.id[:19], claim.content.text, chain_text(claim)
+                escape(article.title or article.source or article.id[:19]),
+                escape(claim.content.text),
+                escape(chain_text(claim)),
             )
     out.print(table)
     err.print(f"{len(rows)} claim(s)")
@@ -299,15 +336,15 @@ def entities(
     rows = store.identities(kind=kind)
     if as_json:
         for row in rows:
-            sys.stdout.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+            _write_json(json.dumps(row.to_json(), ensure_ascii=False))
         return
     table = Table(expand=True)
     for col in ("id", "kind", "name", "aliases", "origin", "relay", "about"):
         table.add_column(col, justify="right" if col in {"origin", "relay", "about"} else "left")
     for r in rows:
         table.add_row(
-            r.id, r.kind, escape(r.name), escape(", ".join(r.aliases[:6])), str(r.origin), str(r.relay),
-            str(r.about),
+            escape(r.id), escape(r.kind), escape(r.name), escape(", ".join(r.aliases[:6])), str(r.origin),
+            str(r.relay), str(r.about),
         )  # fmt: skip
     out.print(table)
     err.print(f"{len(rows)} identit{'y' if len(rows) == 1 else 'ies'}")
@@ -326,35 +363,36 @@ def entity(
 
     Example: claimgraph entity "Syrskyi"; claimgraph entity merge "Oleksandr Syrsky" "Oleksandr Syrskyi"
     """
-    store = _open_store(db)
+    writes = words[0] in {"merge", "unmerge"}
+    store = _open_store(db, create=writes)
     try:
         if words[0] == "merge" and len(words) == 3:
             merge_id = store.merge_identities(words[1], words[2])
             into = store.find_identity(words[2])
             if as_json:
-                sys.stdout.write(json.dumps({"merge": merge_id, "identity": into}) + "\n")
+                _write_json(json.dumps({"merge": merge_id, "identity": into}))
             else:
                 undo = f"undo: claimgraph entity unmerge {merge_id}"
-                out.print(f"merged {escape(words[1])} into {into} (merge {merge_id}; {undo})")
+                out.print(f"merged {escape(words[1])} into {escape(into)} (merge {merge_id}; {undo})")
             return
         if words[0] == "unmerge" and len(words) == 2:
             if not words[1].isdigit():
                 _fail(f"a merge id is a number, not {words[1]!r}; 'claimgraph entity merges' lists them", 2)
             a, b = store.undo_merge(int(words[1]))
             if as_json:
-                sys.stdout.write(json.dumps({"unmerged": int(words[1]), "from": a, "into": b}) + "\n")
+                _write_json(json.dumps({"unmerged": int(words[1]), "from": a, "into": b}))
             else:
-                out.print(f"undid merge {words[1]}: {a} and {b} are two identities again")
+                out.print(f"undid merge {words[1]}: {escape(a)} and {escape(b)} are two identities again")
             return
         if words == ["merges"]:
             log = store.merges()
             if as_json:
                 for row in log:
-                    sys.stdout.write(json.dumps(row) + "\n")
+                    _write_json(json.dumps(row))
             else:
                 for row in log:
                     state = f"undone {row['undone_at']}" if row["undone_at"] else "in force"
-                    out.print(f"{row['id']}: {row['from']} → {row['into']} ({row['at']}, {state})")
+                    out.print(escape(f"{row['id']}: {row['from']} → {row['into']} ({row['at']}, {state})"))
             return
         name = " ".join(words)
         detail = store.identity(name)
@@ -363,17 +401,18 @@ def entity(
     if detail is None:
         _fail(f"no identity named {name!r}; 'claimgraph entities' lists them")
     if as_json:
-        sys.stdout.write(json.dumps(detail, ensure_ascii=False) + "\n")
+        _write_json(json.dumps(detail, ensure_ascii=False))
         return
     ident = detail["identity"]
-    out.print(f"[bold]{escape(ident.get('name', ident['id']))}[/] ({ident['id']}, {ident.get('kind')})")
+    name_, kind_ = escape(ident.get("name", ident["id"])), escape(ident.get("kind"))
+    out.print(f"[bold]{name_}[/] ({escape(ident['id'])}, {kind_})")
     if ident.get("aliases"):
         out.print("aliases: " + escape(", ".join(ident["aliases"])))
     for key in ("side", "parent"):
         if ident.get(key):
-            out.print(f"{key}: {ident[key]}")
+            out.print(f"{key}: {escape(ident[key])}")
     for role in detail["roles"]:
-        out.print(f"role: {escape(role['role'])} ({role['first']} – {role['last']})")
+        out.print(f"role: {escape(role['role'])} ({escape(role['first'])} – {escape(role['last'])})")
     out.print(f"claims made (origin or relay): {len(detail['claims_made'])}")
     out.print(f"claims about it: {len(detail['claims_about'])}")
 
@@ -381,7 +420,7 @@ def entity(
 def _print_cluster(rep: Any) -> None:
     data = rep.to_json()
     out.print(
-        f"[bold]{data['id']}[/]  {data['size']} claims · "
+        f"[bold]{escape(data['id'])}[/]  {data['size']} claims · "
         f"{data['independent_origins']} independent origin(s): "
         + escape(", ".join(o["name"] for o in data["origins"]))
     )
@@ -396,7 +435,7 @@ def _print_cluster(rep: Any) -> None:
     for lk in data["links"]:
         out.print(f"  [dim]linked: {escape('; '.join(lk['reasons']) or str(lk['score']))}[/]")
     for c in data["contradictions"]:
-        out.print(f"  [red]{c['kind']}:[/] {escape(c['reason'])}")
+        out.print(f"  [red]{escape(c['kind'])}:[/] {escape(c['reason'])}")
 
 
 @app.command()
@@ -424,7 +463,7 @@ def clusters(
     for rep in cluster_reports(store, min_size=min_size, min_origins=min_origins):
         n += 1
         if as_json:
-            sys.stdout.write(json.dumps(rep.to_json(), ensure_ascii=False) + "\n")
+            _write_json(json.dumps(rep.to_json(), ensure_ascii=False))
         else:
             _print_cluster(rep)
     if not as_json:
@@ -448,7 +487,7 @@ def cluster(
         _fail(f"no cluster or claim {name!r}; 'claimgraph clusters' lists them")
         return
     if as_json:
-        sys.stdout.write(json.dumps(rep.to_json(), ensure_ascii=False) + "\n")
+        _write_json(json.dumps(rep.to_json(), ensure_ascii=False))
     else:
         _print_cluster(rep)
 
@@ -464,9 +503,9 @@ def contradictions(db: DbOption = "sqlite:///claimgraph.db", as_json: JsonOption
     rows = contradiction_list(_open_store(db))
     for r in rows:
         if as_json:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+            _write_json(json.dumps(r, ensure_ascii=False))
             continue
-        out.print(f"[red]{r['kind']}[/]: {escape(r['reason'])}")
+        out.print(f"[red]{escape(r['kind'])}[/]: {escape(r['reason'])}")
         for side in (r["a"], r["b"]):
             art = side["article"]
             out.print(
@@ -494,7 +533,7 @@ def timeline(
         _fail(f"no cluster, identity or counted quantity named {what!r}")
         return
     if as_json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        _write_json(json.dumps(data, ensure_ascii=False))
         return
     table = Table(title=escape(data["timeline"]), expand=True, show_lines=True)
     for col in ("published", "about", "values", "claim", "origins"):
@@ -503,7 +542,7 @@ def timeline(
         about = ", ".join(f"{t['text']} ({t.get('value')})" for t in e["about"])
         values = ", ".join(q["text"] for q in e["values"])
         table.add_row(
-            e["published"] or "",
+            escape(e["published"] or ""),
             escape(about),
             escape(values),
             escape(e["text"]),
@@ -520,7 +559,7 @@ def relink(db: DbOption = "sqlite:///claimgraph.db") -> None:
     """
     from claimgraph.run import Linker
 
-    store = _open_store(db)
+    store = _open_store(db, create=True)
     try:
         n = Linker(store).relink()
     except ClaimgraphError as e:
@@ -569,7 +608,7 @@ def eval_polnear(
 
 def _print_scores(scores: dict[str, Any], table: str, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(scores) + "\n")
+        _write_json(json.dumps(scores))
     else:
         out.print(table, highlight=False)
 
@@ -795,7 +834,28 @@ def eval_pairs(
     _print_scores(scores, format_table(scores, f"{file.name}: same cluster"), as_json)
 
 
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """An argument that is not valid UTF-8 (Python holds its bad bytes as lone surrogates)
+    and is not the name of a file or folder (which may be any bytes)."""
+    for arg in argv:
+        if _SURROGATES.search(arg) and not os.path.lexists(arg):
+            return arg
+    return None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def main() -> None:
+    bad = _undecodable_argument(sys.argv[1:])
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        err.print(
+            f"[bold red]error:[/] the argument {escape(shown)!r} is not valid UTF-8; "
+            "give options as UTF-8 text (file names may be any bytes)",
+            highlight=False,
+        )
+        sys.exit(2)
     try:
         app()
     except ClaimgraphError as e:  # anything the commands did not turn into a message

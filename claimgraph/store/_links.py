@@ -41,28 +41,34 @@ def insert_quantity_keys(conn: Connection, rows: Iterable[tuple[int, str]]) -> N
         conn.execute(QUANTITY_KEYS.insert(), data)
 
 
-def all_vectors(conn: Connection, batch: int = 50_000) -> tuple[list[str], np.ndarray]:
-    """Every claim vector with its claim uid, in claim order."""
+def linked_vectors(
+    conn: Connection, after: int = -1, batch: int = 50_000
+) -> tuple[list[int], list[str], np.ndarray]:
+    """(store key, uid, vector) of every linked claim (one with a cluster) with a key above
+    ``after``, in key order: what a candidate index lacks when others have linked since."""
+    pks: list[int] = []
     uids: list[str] = []
     chunks: list[np.ndarray] = []
-    last = -1
+    last = after
     while True:
         rows = conn.execute(
             select(CLAIMS.c.id, CLAIMS.c.uid, VECTORS.c.vector)
             .join(VECTORS, VECTORS.c.claim_id == CLAIMS.c.id)
+            .join(MEMBERS, MEMBERS.c.claim_id == CLAIMS.c.id)
             .where(CLAIMS.c.id > last)
             .order_by(CLAIMS.c.id)
             .limit(batch)
         ).all()
         if not rows:
             break
+        pks.extend(r.id for r in rows)
         uids.extend(r.uid for r in rows)
         chunks.append(
             np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float16).reshape(len(rows), DIM)
         )
         last = rows[-1].id
     matrix = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, DIM), np.float32)
-    return uids, matrix
+    return pks, uids, matrix
 
 
 def pks_of(conn: Connection, uids: Iterable[str]) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -25,6 +27,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -37,6 +40,7 @@ from claimgraph.model import Article, Claim, ClaimRecord, Hop
 from claimgraph.store import _convert, _identities, _links
 from claimgraph.store._engine import (
     DEFAULT_URL,
+    IMMEDIATE,
     SQLITE_LOWER,
     first_line,
     json_dumps,
@@ -45,7 +49,7 @@ from claimgraph.store._engine import (
     safe_url,
 )
 from claimgraph.store._identities import IdentitySummary
-from claimgraph.store._migrate import current_revision, upgrade
+from claimgraph.store._migrate import current_revision, head_revision, upgrade
 from claimgraph.store.schema import (
     ARTICLES,
     CLAIMS,
@@ -62,6 +66,11 @@ _CHUNK = 900
 
 #: articles read per query by ``Store.records``
 _BATCH = 200
+
+#: key of the PostgreSQL advisory lock that one writer (save and link) holds at a time
+_PG_WRITER_KEY = 0x636C61696D77  # "claimw"
+
+_CREATE = "create one with `claimgraph ingest`"
 
 T = TypeVar("T")
 
@@ -81,20 +90,32 @@ class Store:
     url (str): ``sqlite:///path/to/file.db``, ``sqlite://`` (in memory, for tests),
         or ``postgresql://user@host:5432/database`` (``postgresql+psycopg://`` too).
     migrate (bool): upgrade the schema on opening (the default).
+    create (bool): create the store where there is none (the default). With False (what
+        read-only commands use) a missing SQLite file, a database without claimgraph's
+        schema or one at an older schema is a ``StoreError``, and nothing is created,
+        migrated or written.
 
     ``engine`` is the SQLAlchemy engine, for queries this class does not offer; the
     tables are in ``claimgraph.store.schema``. A store may be shared by threads, not
     across a fork: open one in each process.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True, create: bool = True) -> None:
         self._url = parse_url(url)
         #: the URL, with any password hidden
         self.url = safe_url(self._url)
+        database = self._url.database
+        if not create and self._url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
+            if not os.path.isfile(database):
+                raise StoreError(f"no claimgraph store at {database!r}: no such file; {_CREATE}")
         self.engine = make_engine(self._url)
         self._closed = False
+        self._lock_depth = 0
+        self._thread_lock = threading.RLock()
         try:
-            self._open(migrate)
+            self._open(migrate and create)
+            if not create:
+                self._check_schema()
         except SQLAlchemyError as e:
             self.engine.dispose()
             raise StoreError(self._cannot_open(e)) from e
@@ -117,9 +138,27 @@ class Store:
         if migrate:
             self.migrate()
 
+    def _check_schema(self) -> None:
+        """For a store opened without ``create``: the schema is there and up to date."""
+        with self.engine.connect() as conn, conn.begin():
+            current = current_revision(conn)
+        where = self._url.database if self._url.get_backend_name() == "sqlite" else self.url
+        if current is None:
+            raise StoreError(f"no claimgraph store at {where!r}: no claimgraph schema in it; {_CREATE}")
+        if current != head_revision():
+            raise StoreError(
+                f"the claimgraph store at {where!r} has an older schema ({current}); "
+                "upgrade it by running `claimgraph ingest` or `claimgraph relink` on it"
+            )
+
     def _cannot_open(self, error: SQLAlchemyError) -> str:
         reason = first_line(error)
         if self._url.get_backend_name() == "sqlite":
+            if "not a database" in reason or "malformed" in reason:
+                return (
+                    f"{self._url.database!r} is not a claimgraph store: {reason} "
+                    "(it is another kind of file, or a damaged database); give another --db"
+                )
             return (
                 f"cannot open the SQLite database {self._url.database or ':memory:'!r}: {reason}; "
                 "check that its folder exists and that you may write there"
@@ -175,10 +214,76 @@ class Store:
     def _writing(self, action: str) -> Iterator[Connection]:
         self._check_open()
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            # SQLite: take the write lock at BEGIN, so that a busy store is waited for (a
+            # deferred transaction that reads first fails at once when another wrote since)
+            with self.engine.connect() as conn:
+                conn.execution_options(**{IMMEDIATE: True})
+                with conn.begin():
+                    yield conn
         except SQLAlchemyError as e:
             raise StoreError(f"could not {action} in {self.url}: {first_line(e)}") from e
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """Hold the store's writer lock: one process at a time saves an article and links it.
+
+        Linking reads what is stored, decides and writes; two processes doing that at once
+        would each miss the other's claims. Under this lock every article is linked
+        against every article stored before it, as in a sequential run. Re-entrant.
+        SQLite: an advisory lock on a file beside the database (``FILE-writer.lock``);
+        PostgreSQL: a session advisory lock; an in-memory SQLite store: a thread lock.
+        """
+        self._check_open()
+        with self._thread_lock:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            self._lock_depth = 1
+            try:
+                with self._process_lock():
+                    yield
+            finally:
+                self._lock_depth = 0
+
+    @contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        if self._url.get_backend_name() == "postgresql":
+            try:
+                conn = self.engine.connect()
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_WRITER_KEY})
+            except SQLAlchemyError as e:
+                raise StoreError(f"could not lock {self.url} for writing: {first_line(e)}") from e
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_WRITER_KEY})
+                finally:
+                    conn.close()
+            return
+        database = self._url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: SQLite's own locking (BEGIN IMMEDIATE) is what serialises
+            yield
+            return
+        try:
+            fd = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"could not lock {self.url} for writing: {e.strerror or e}") from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     @contextmanager
     def _reading(self, action: str) -> Iterator[Connection]:
@@ -251,10 +356,10 @@ class Store:
             )
             return [(r.id, r.uid) for r in rows]
 
-    def all_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every claim's embedding with its uid (to build the candidate index)."""
+    def linked_vectors(self, after: int = -1) -> tuple[list[int], list[str], np.ndarray]:
+        """(store keys, uids, vectors) of the linked claims with a store key above ``after``."""
         with self._reading("read claim vectors") as conn:
-            return _links.all_vectors(conn)
+            return _links.linked_vectors(conn, after)
 
     def link_claims(self, pks: Sequence[int]) -> dict[int, tuple[Article, Claim, np.ndarray]]:
         """Claims with their article and vector, by store key."""
