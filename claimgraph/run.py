@@ -133,8 +133,9 @@ def _extract(
 ) -> Iterator[ClaimRecord | InputError]:
     size = max(1, settings.batch_size)
     if settings.processes <= 1:
-        ex = extractor or Extractor(settings)
+        ex = extractor
         for batch in _batches(articles, size):
+            ex = ex or Extractor(settings)  # loaded once there is something to analyse
             yield from _analyze_guarded(ex, batch)
         return
     with ProcessPoolExecutor(

@@ -146,8 +146,14 @@ def _print_record(record: ClaimRecord) -> None:
         sure = f"{claim.certainty}{' not' if claim.polarity == 'negative' else ''}"
         table.add_row(str(n), content, escape(chain_text(claim)), sure)
     out.print(table)
-    for warning in art.warnings:
-        err.print(f"[yellow]warning:[/] {escape(art.source)}: {escape(warning)}", highlight=False)
+
+
+def _warn(article: Article, console: Console | None = None) -> None:
+    """What the reader guessed, replaced or could not read in an article, one line each."""
+    for warning in article.warnings:
+        (console or err).print(
+            f"[yellow]warning:[/] {escape(article.source or article.id)}: {escape(warning)}", highlight=False
+        )
 
 
 def _load_extractor(settings: Settings) -> Any:
@@ -193,6 +199,7 @@ def analyze(
             failed += 1
             err.print(f"[bold red]error:[/] {escape(record)}", highlight=False)
             continue
+        _warn(record.article)
         if as_json:
             _write_json(record.dumps())
         else:
@@ -239,7 +246,6 @@ def ingest(
     )
     store = _open_store(db, create=True)
     total = sum(1 for _ in iter_files(paths))
-    extractor = _load_extractor(settings) if processes == 1 else None
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -255,6 +261,8 @@ def ingest(
             where = item.where.rsplit(":", 1)[0] if isinstance(item, InputError) else (item.source or "")
             if isinstance(item, InputError):
                 progress.console.print(f"[bold red]error:[/] {escape(item)}", highlight=False)
+            else:
+                _warn(item, progress.console)
             if where not in seen:
                 seen.add(where)
                 progress.advance(task)
@@ -262,7 +270,7 @@ def ingest(
         try:
             report = run_ingest(
                 paths, settings, store, outlet=outlet, published=published,
-                extractor=extractor, on_article=on_article, link=link,
+                on_article=on_article, link=link,
             )  # fmt: skip
         except ClaimgraphError as e:
             _fail(str(e))

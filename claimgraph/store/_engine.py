@@ -89,11 +89,21 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: URL) -> Engine:
-    """An engine for a URL that ``parse_url`` accepted, set up for the store."""
+def _sqlite_on_connect_reader(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    # a reader writes nothing: the journal mode is the writer's to set (WAL persists in the file)
+    dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(SQLITE_LOWER, 1, _python_lower, deterministic=True)
+
+
+def make_engine(url: URL, *, writer: bool = True) -> Engine:
+    """An engine for a URL that ``parse_url`` accepted, set up for the store.
+
+    writer (bool): False for a store opened only to read: SQLite then sets no pragma that
+    writes to the file.
+    """
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=json_dumps)
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", _sqlite_on_connect if writer else _sqlite_on_connect_reader)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     connect_args: dict[str, Any] = {}

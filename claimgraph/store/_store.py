@@ -108,7 +108,7 @@ class Store:
         if not create and self._url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
             if not os.path.isfile(database):
                 raise StoreError(f"no claimgraph store at {database!r}: no such file; {_CREATE}")
-        self.engine = make_engine(self._url)
+        self.engine = make_engine(self._url, writer=create)
         self._closed = False
         self._lock_depth = 0
         self._thread_lock = threading.RLock()
