@@ -35,9 +35,11 @@ def read_articles(
     *,
     outlet: str | None = None,
     published: str | None = None,
+    skipped: list[Path] | None = None,
 ) -> Iterator[Article | InputError]:
-    """Every article in the files and folders given, and an error for each thing not read."""
-    for path in iter_files(paths):
+    """Every article in the files and folders given, and an error for each thing not read;
+    what a folder walk leaves out is appended to ``skipped`` (see ``iter_files``)."""
+    for path in iter_files(paths, skipped):
         yield from read_path(path, settings, outlet=outlet, published=published)
 
 

@@ -108,6 +108,8 @@ def _write_batch(folder: Path) -> None:
     (folder / "lines.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
     os.mkfifo(folder / "pipe.txt")  # would hang a reader that opened it
     (folder / "loop").symlink_to(folder)  # a folder linked into itself
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")  # hidden: left out, and said so
+    (folder / "README.md").write_text("# what this dump is\n", encoding="utf-8")
     (folder / "dangling.txt").symlink_to(folder / "gone.txt")
     (folder / f"evil{ESC}[2Jname.txt").write_bytes(b"")  # a control sequence in a file name
     with open(bytes(folder) + b"/caf\xe9-name.txt", "wb") as f:
@@ -175,6 +177,8 @@ def test_hostile_batch_goes_on_and_names_every_bad_file(
         CASES.add(f"reader:{name}")
         assert any(name in line and reason in line for line in lines), (name, reason, err)
     CASES.update({"reader:symlink-loop", "reader:control-in-file-name", "reader:non-utf8-file-name"})
+    CASES.update({"reader:hidden-file", "reader:readme"})
+    assert "skipped 3 path(s)" in err and ".DS_Store, README.md, loop" in err
     assert ESC not in err and "\x07" not in err
     assert any("evil[2Jname.txt" in line and "empty file" in line for line in lines)
     summary = err.strip().splitlines()[-1]

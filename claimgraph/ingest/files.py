@@ -54,7 +54,7 @@ def _not_an_article(name: str) -> bool:
     )
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, skipped: list[Path] | None) -> Iterator[Path]:
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError:
@@ -62,27 +62,33 @@ def _walk(folder: Path) -> Iterator[Path]:
         return
     for entry in entries:
         if entry.name.startswith(".") or (entry.is_file() and _not_an_article(entry.name)):
+            if skipped is not None:
+                skipped.append(entry)
             continue
         if entry.is_dir():
             if not entry.is_symlink():  # a linked folder may loop back
-                yield from _walk(entry)
+                yield from _walk(entry, skipped)
+            elif skipped is not None:
+                skipped.append(entry)
         else:
             yield entry
 
 
-def iter_files(paths: Sequence[Path]) -> Iterator[Path]:
+def iter_files(paths: Sequence[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
     """The files to read under the given files and folders.
 
     paths (Sequence[Path]): files and folders. A folder is walked recursively in
         sorted order, leaving out hidden files and folders (names starting with
-        "."), documentation (README, LICENSE, ``*.md``) and gold annotations
-        (``*.gold.*``); a file named directly is always yielded, as is a path that does not
-        exist, so that ``read_path`` reports it.
+        "."), documentation (README, LICENSE, ``*.md``), gold annotations
+        (``*.gold.*``) and linked folders (which may loop back); a file named directly is
+        always yielded, as is a path that does not exist, so that ``read_path`` reports it.
+    skipped (list[Path] | None): where given, what was left out is appended to it, so that
+        the caller can say so.
     YIELDS (Path): each file once, in order.
     """
     seen: set[str] = set()
     for path in paths:
-        found = _walk(path) if path.is_dir() else iter([path])
+        found = _walk(path, skipped) if path.is_dir() else iter([path])
         for file in found:
             key = os.path.normcase(os.path.abspath(file))
             if key not in seen:

@@ -187,12 +187,14 @@ def analyze(
     settings = _settings(processes=processes, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes)
     failed = 0
     articles: list[Article] = []
-    for item in read_articles(files, settings, outlet=outlet, published=published):
+    skipped: list[Path] = []
+    for item in read_articles(files, settings, outlet=outlet, published=published, skipped=skipped):
         if isinstance(item, InputError):
             failed += 1
             err.print(f"[bold red]error:[/] {escape(item)}", highlight=False)
         else:
             articles.append(item)
+    _say_skipped(skipped)
     extractor = _load_extractor(settings) if articles and processes == 1 else None
     for record in analyze_each(articles, settings, extractor):
         if isinstance(record, InputError):
@@ -207,6 +209,18 @@ def analyze(
     if failed:
         err.print(f"{failed} input(s) failed", highlight=False)
         raise typer.Exit(1)
+
+
+def _say_skipped(skipped: list[Path]) -> None:
+    """One line for what a folder walk left out, so that nothing is skipped without a word."""
+    if not skipped:
+        return
+    names = ", ".join(escape(p.name) for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+    err.print(
+        f"[dim]skipped {len(skipped)} path(s) in the folders (hidden, README/LICENSE/*.md, *.gold.*, "
+        f"linked folders): {names}; name a file directly to read it[/]",
+        highlight=False,
+    )
 
 
 def _open_store(db: str, *, create: bool = False) -> Any:
@@ -245,7 +259,9 @@ def ingest(
         processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes
     )
     store = _open_store(db, create=True)
-    total = sum(1 for _ in iter_files(paths))
+    skipped: list[Path] = []
+    total = sum(1 for _ in iter_files(paths, skipped))
+    _say_skipped(skipped)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

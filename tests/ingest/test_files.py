@@ -176,3 +176,15 @@ def test_files_every_reason_is_one_line(write: WriteFile, tmp_path: Path) -> Non
     for error in errors:
         assert "\n" not in error.reason and error.reason
         assert str(error) == f"{error.where}: {error.reason}"
+
+
+def test_files_iter_files_says_what_it_left_out(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "README").write_text("x", encoding="utf-8")
+    (tmp_path / "gold.gold.jsonl").write_text("x", encoding="utf-8")
+    (tmp_path / "noext").write_text("x", encoding="utf-8")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    skipped: list[Path] = []
+    assert [p.name for p in iter_files([tmp_path], skipped)] == ["a.txt", "noext"]
+    assert sorted(p.name for p in skipped) == [".hidden.txt", "README", "gold.gold.jsonl", "loop"]
