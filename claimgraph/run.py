@@ -19,6 +19,7 @@ import numpy as np
 from claimgraph.config import Settings
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.ingest import iter_files, read_path
+from claimgraph.ingest.clean import clean_name
 from claimgraph.link.contradictions import quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
@@ -40,7 +41,12 @@ def read_articles(
     """Every article in the files and folders given, and an error for each thing not read;
     what a folder walk leaves out is appended to ``skipped`` (see ``iter_files``)."""
     for path in iter_files(paths, skipped):
-        yield from read_path(path, settings, outlet=outlet, published=published)
+        try:
+            yield from read_path(path, settings, outlet=outlet, published=published)
+        except (Exception, RecursionError) as e:  # a reader's bug: that file's error, not the batch's
+            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError):
+                raise  # a setting that cannot work fails every file: say it once
+            yield failure(clean_name(str(path)) or "?", e, "read")
 
 
 _worker: Extractor | None = None
@@ -62,12 +68,14 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def failure(article: Article, error: BaseException, doing: str) -> InputError:
-    """An unexpected error while working on one article, as the one line that reports it."""
+def failure(where: Article | str, error: BaseException, doing: str) -> InputError:
+    """An unexpected error while working on one file or article, as the one line that reports it."""
+    if isinstance(where, Article):
+        where = where.source or where.id
     reason = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
     detail = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
     return InputError(
-        article.source or article.id,
+        where,
         f"could not {doing} it ({detail}); the rest of the batch went on — "
         "please report this with the file attached",
     )

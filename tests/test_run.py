@@ -88,3 +88,69 @@ def test_run_ingest_killed_midway_leaves_whole_articles(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{db}")
     assert store.count_articles() == 8
     assert store.count_claims() == 8 * 17
+
+
+class _FlakyExtractor:
+    """Analyses articles into empty records, and fails on any whose text says so."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def analyze(self, article):  # type: ignore[no-untyped-def]
+        from claimgraph.model import ClaimRecord
+
+        if "BOOM" in article.text:
+            raise self.error
+        return ClaimRecord(article=article, claims=())
+
+    def analyze_many(self, articles):  # type: ignore[no-untyped-def]
+        for article in articles:
+            yield self.analyze(article)
+
+
+@pytest.mark.parametrize(
+    "error", [ValueError("[E088] Text of length 1200000 exceeds maximum"), RecursionError()]
+)
+def test_run_one_article_that_breaks_the_analysis_fails_alone(tmp_path: Path, error: BaseException) -> None:
+    from claimgraph.errors import InputError
+    from claimgraph.run import analyze_each
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in [("a.txt", "One said so."), ("b.txt", "BOOM said so."), ("c.txt", "Three said so.")]:
+        (folder / name).write_text(text, encoding="utf-8")
+    from claimgraph.run import read_articles
+
+    articles = [a for a in read_articles([folder], Settings()) if not isinstance(a, InputError)]
+    out = list(analyze_each(articles, Settings(), _FlakyExtractor(error)))  # type: ignore[arg-type]
+    assert [type(x).__name__ for x in out] == ["ClaimRecord", "InputError", "ClaimRecord"]
+    failed = out[1]
+    assert isinstance(failed, InputError) and failed.where.endswith("b.txt")
+    assert "could not analyse it" in failed.reason and type(error).__name__ in failed.reason
+    # ingest: the batch goes on, and the failure is counted
+    with Store(f"sqlite:///{tmp_path / 'f.db'}") as store:
+        report = ingest([folder], Settings(), store, extractor=_FlakyExtractor(error), link=False)  # type: ignore[arg-type]
+        assert (report.stored, len(report.failed)) == (2, 1)
+        assert store.count_articles() == 2
+
+
+def test_run_a_store_error_on_one_article_fails_that_article_alone(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from claimgraph.errors import StoreError
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in [("a.txt", "One said so."), ("b.txt", "Two said so."), ("c.txt", "Three said so.")]:
+        (folder / name).write_text(text, encoding="utf-8")
+    real_save = Store.save
+
+    def refuse_b(self: Store, record, **kw):  # type: ignore[no-untyped-def]
+        if record.article.text.startswith("Two"):
+            raise StoreError("could not save article sha256:…: value too long")
+        return real_save(self, record, **kw)
+
+    monkeypatch.setattr(Store, "save", refuse_b)
+    with Store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        report = ingest([folder], Settings(), store, extractor=_FlakyExtractor(ValueError()), link=False)  # type: ignore[arg-type]
+    assert report.stored == 2
+    [failed] = report.failed
+    assert failed.where.endswith("b.txt") and "could not store it" in failed.reason
