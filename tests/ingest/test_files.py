@@ -90,10 +90,7 @@ def test_files_read_path_over_the_size_limit(write: WriteFile) -> None:
     path = write("big.txt", "Officials said the talks had stalled. " * 10)
     error = read_error(path, Settings().with_(max_bytes=100))
     assert error.where == str(path)
-    assert (
-        error.reason
-        == "file is 380 bytes, over the limit of 100 bytes (raise it with --max-bytes)"
-    )
+    assert error.reason == "file is 380 bytes, over the limit of 100 bytes (raise it with --max-bytes)"
 
 
 CONVERT = "claimgraph reads plain text, JSON, JSON Lines and HTML: convert it to text first"
