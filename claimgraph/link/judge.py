@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +32,11 @@ from claimgraph.errors import ModelNotInstalledError
 
 MODEL_DIR = Path(__file__).parent / "models" / "judge"
 
+#: logits kept for pairs scored already: linking asks about one pair again and again as a
+#: cluster's component is reclustered for each new article (a pair's score is a function of
+#: the pair alone, so remembering it changes nothing but the time)
+MEMO_PAIRS = 200_000
+
 
 @dataclass
 class Judge:
@@ -41,6 +47,7 @@ class Judge:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> Judge:
@@ -66,7 +73,17 @@ class Judge:
         # batch would depend on its batch-mates (and links on the order articles arrive in)
         logits = np.zeros(len(both), dtype=np.float32)
         for i, pair in enumerate(both):
-            logits[i] = self._run([pair])[0]
+            with self._lock:
+                known = self._memo.get(pair)
+                if known is not None:
+                    self._memo.move_to_end(pair)
+            if known is None:
+                known = float(self._run([pair])[0])
+                with self._lock:
+                    self._memo[pair] = known
+                    if len(self._memo) > MEMO_PAIRS:
+                        self._memo.popitem(last=False)
+            logits[i] = known
         return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
 
 
