@@ -265,7 +265,12 @@ class Linker:
         return total
 
     def relink(self) -> int:
-        """Forget every link and link all stored claims again (after a merge of identities)."""
+        """Forget every link and link all stored claims again (after a merge of identities),
+        holding the store's writer lock throughout: an ingest running beside it waits."""
+        with self.store.writer():
+            return self._relink()
+
+    def _relink(self) -> int:
         missing = self.store.claims_without_vectors()
         for i in range(0, len(missing), 256):
             part = missing[i : i + 256]
@@ -277,6 +282,10 @@ class Linker:
 
     def delete_article(self, article_id: str) -> bool:
         """Delete an article; the clusters its claims were in are computed again without them."""
+        with self.store.writer():
+            return self._delete_article(article_id)
+
+    def _delete_article(self, article_id: str) -> bool:
         pks = [pk for pk, _ in self.store.article_claim_pks(article_id)]
         near = self.store.components(pks) - set(pks) if pks else set()
         if not self.store.delete_article(article_id):
