@@ -15,6 +15,10 @@ class InputError(ClaimgraphError):
         self.where = where
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # rebuilt from its two parts (a worker process sends it back to the parent)
+        return (type(self), (self.where, self.reason))
+
 
 class ModelNotInstalledError(ClaimgraphError):
     """The spaCy pipeline that a setting names is not installed."""

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from claimgraph.config import Settings
-from claimgraph.errors import ClaimgraphError, InputError
+from claimgraph.errors import ClaimgraphError, InputError, StoreError
 from claimgraph.ingest import iter_files, read_path
 from claimgraph.ingest.clean import clean_name
 from claimgraph.link.contradictions import quantity_key
@@ -72,13 +72,17 @@ def failure(where: Article | str, error: BaseException, doing: str) -> InputErro
     """An unexpected error while working on one file or article, as the one line that reports it."""
     if isinstance(where, Article):
         where = where.source or where.id
-    reason = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
-    detail = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
     return InputError(
         where,
-        f"could not {doing} it ({detail}); the rest of the batch went on — "
+        f"could not {doing} it ({_detail(error)}); the rest of the batch went on — "
         "please report this with the file attached",
     )
+
+
+def _detail(error: BaseException) -> str:
+    """An exception in a few words: its type and the first line of its message."""
+    reason = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+    return f"{type(error).__name__}: {reason}" if reason else type(error).__name__
 
 
 def _analyze_guarded(extractor: Extractor, batch: list[Article]) -> Iterator[ClaimRecord | InputError]:
@@ -196,17 +200,25 @@ class Linker:
 
     def _index(self) -> CandidateIndex:
         """The candidate index, brought up to what is linked in the store now: another process
-        linking into the same store adds claims between two calls (under the writer lock,
-        store keys grow in the order articles are linked)."""
-        if self.index is None:
-            self.index = CandidateIndex()
-            self._indexed, self._last = set(), -1
-        pks, uids, vectors = self.store.linked_vectors(self._last)
-        keep = [i for i, pk in enumerate(pks) if pk not in self._indexed]
-        if keep:
-            self.index.add([uids[i] for i in keep], vectors[keep])
-        if pks:
-            self._last = max(self._last, pks[-1])
+        linking into the same store adds claims between two calls. Claims linked since the
+        last call mostly have higher store keys (under the writer lock, articles are linked
+        in the order they are saved); where the count of linked claims up to the highest key
+        seen says otherwise (stragglers linked late, a relink, a deletion, a reused key), the
+        index is built again from the store."""
+        if self.index is not None:
+            pks, uids, vectors = self.store.linked_vectors(self._last)
+            keep = [i for i, pk in enumerate(pks) if pk not in self._indexed]
+            if keep:
+                self.index.add([uids[i] for i in keep], vectors[keep])
+                self._indexed.update(pks[i] for i in keep)
+            if pks:
+                self._last = max(self._last, pks[-1])
+            if self.store.count_linked(upto=self._last) == len(self._indexed):
+                return self.index
+        self.index = CandidateIndex()
+        pks, uids, vectors = self.store.linked_vectors(-1)
+        self.index.add(uids, vectors)
+        self._indexed, self._last = set(pks), (pks[-1] if pks else -1)
         return self.index
 
     def link(self, pks: list[int]) -> int:
@@ -276,8 +288,7 @@ class Linker:
             part = missing[i : i + 256]
             self.store.add_vectors([pk for pk, _ in part], self.encode([text for _, text in part]))
         self.store.clear_links()
-        self.index = CandidateIndex()
-        self._indexed, self._last = set(), -1
+        self.index = None
         return self.link_unlinked()
 
     def delete_article(self, article_id: str) -> bool:
@@ -394,11 +405,14 @@ def ingest(
                 on_article(extracted)
             continue
         try:
-            _store_one(extracted, store, resolver, linking, report, link)
+            error = _store_one(extracted, store, resolver, linking, report, link)
         except (Exception, RecursionError) as e:
+            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError | StoreError):
+                raise  # a missing model or a bad setting fails every article: said once
             error = failure(extracted.article, e, "store")
             if isinstance(e, ClaimgraphError):
                 error = InputError(error.where, f"could not store it: {e}")
+        if error is not None:
             report.failed.append(error)
             if on_article is not None:
                 on_article(error)
@@ -407,18 +421,31 @@ def ingest(
 
 def _store_one(
     extracted: ClaimRecord, store: Any, resolver: Resolver, linking: Linker, report: IngestReport, link: bool
-) -> None:
+) -> InputError | None:
     """Save one analysed article and link it, under the store's writer lock: one transaction
-    for the article, and links made against everything stored before it."""
+    for the article, and links made against everything stored before it. RETURNS the error
+    of an article stored but not linked (the next ingest or ``relink`` links it)."""
     record, identities = resolver.resolve(extracted)
     vectors = linking.encode([compared(c) for c in record.claims]) if link else None
     keys = [(i, k) for i, c in enumerate(record.claims) for k in quantity_keys(c)]
     with store.writer():
         if not store.save(record, identities=identities, vectors=vectors, quantity_keys=keys):
             report.already += 1
-            return
+            return None
         report.stored += 1
         report.claims += len(record.claims)
-        if link:
+        if not link:
+            return None
+        try:
             pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
             report.links += linking.link(pks)
+        except (Exception, RecursionError) as e:
+            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError | StoreError):
+                raise
+            linking.index = None  # whatever it holds now, built again from the store
+            return InputError(
+                record.article.source or record.article.id,
+                f"stored, but could not link it ({_detail(e)}); "
+                "the next `claimgraph ingest` or `claimgraph relink` links it",
+            )
+    return None

@@ -79,6 +79,7 @@ BATCH: dict[str, tuple[bytes, str | None]] = {
     "notext.json": (b'{"title": "no text"}', "record has no text"),
     "badauthors.json": (json.dumps({"text": GOOD, "authors": [1, 2]}).encode(), "field 'authors'"),
     "fakebom.txt": (b"\xff\xfe\x00", "byte-order mark but is not it"),
+    "hugeint.json": (b'{"id": ' + b"1" * 5000 + b', "text": "The army said so."}', "invalid JSON"),
     # stored, each with a warning
     "surrogate.json": (b'{"text": "Officials said the strike hit \\ud83d a depot on Monday.", "title": "T \\udc00"}', None),
     "nul.json": (b'{"text": "Officials said the\\u0000 strike hit a depot.", "outlet": "Nul\\u0000 News"}', None),
@@ -283,6 +284,18 @@ def test_hostile_arguments_are_clear_errors(name: str, args: list[str], code: in
     no_traceback(result)
     assert result.returncode == code, result.stderr
     assert message in result.stderr + result.stdout
+
+
+def test_hostile_argument_that_is_not_utf8_with_markup_in_it() -> None:
+    CASES.add("argument:non-utf8-markup")
+    bad = b"\xff[/x][bold]".decode("utf-8", "surrogateescape")
+    result = subprocess.run(
+        [sys.executable, "-m", "claimgraph.interfaces.cli", "claims", f"--contains={bad}"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert b"[/x][bold]" in result.stderr
 
 
 def test_hostile_argument_that_is_not_utf8() -> None:

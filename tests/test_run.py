@@ -154,3 +154,45 @@ def test_run_a_store_error_on_one_article_fails_that_article_alone(tmp_path: Pat
     assert report.stored == 2
     [failed] = report.failed
     assert failed.where.endswith("b.txt") and "could not store it" in failed.reason
+
+
+class _LinkedClaims:
+    """The two store calls the candidate index is refreshed with, over a dict of linked claims."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.np = np
+        self.linked: dict[int, str] = {}
+
+    def linked_vectors(self, after: int = -1):  # type: ignore[no-untyped-def]
+        pks = sorted(pk for pk in self.linked if pk > after)
+        vecs = self.np.ones((len(pks), 384), dtype=self.np.float32) / 384**0.5
+        return pks, [self.linked[pk] for pk in pks], vecs
+
+    def count_linked(self, upto: int) -> int:
+        return sum(1 for pk in self.linked if pk <= upto)
+
+
+def test_run_candidate_index_sees_claims_other_processes_linked_in_any_order() -> None:
+    from claimgraph.run import Linker
+
+    store = _LinkedClaims()
+    linker = Linker(store)
+    store.linked.update({1: "a", 2: "b"})
+    assert sorted(linker._index().ids) == ["a", "b"]
+    store.linked[5] = "e"  # linked by another process since
+    assert sorted(linker._index().ids) == ["a", "b", "e"]
+    store.linked[3] = "c"  # a straggler another process linked late: a lower key
+    assert sorted(linker._index().ids) == ["a", "b", "c", "e"]
+    del store.linked[2]  # deleted elsewhere: the index is built again
+    assert sorted(linker._index().ids) == ["a", "c", "e"]
+
+
+def test_run_input_error_survives_a_trip_to_a_worker_process() -> None:
+    import pickle
+
+    from claimgraph.errors import InputError
+
+    error = pickle.loads(pickle.dumps(InputError("a.txt:3", "invalid JSON")))
+    assert (error.where, error.reason, str(error)) == ("a.txt:3", "invalid JSON", "a.txt:3: invalid JSON")

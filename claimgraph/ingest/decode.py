@@ -117,40 +117,50 @@ def _codec_name(encoding: str) -> str | None:
         return None
 
 
+# codecs that decode almost any bytes into something, or that are not text encodings of a page
+_NOT_PAGE_CODECS = ("utf-16", "utf-32", "utf-7", "unicode-escape", "raw-unicode-escape", "charmap", "idna")
+
+
+def text_codec(encoding: str) -> str | None:
+    """The codec's name, where it is a text encoding that a page or file may be in: ASCII
+    stays ASCII in it (as browsers require of a declared charset); None otherwise."""
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):
+        return None
+    name = info.name.replace("_", "-")
+    if not getattr(info, "_is_text_encoding", True) or name.startswith(_NOT_PAGE_CODECS):
+        return None
+    try:
+        if b"<html lang=en>".decode(info.name) != "<html lang=en>":
+            return None
+    except (UnicodeError, ValueError, LookupError):
+        return None
+    return info.name
+
+
 def _try(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, ValueError, LookupError):
         return None
-
-
-def _invalid_utf8(data: bytes) -> tuple[int, int]:
-    """How many bytes are not UTF-8, and the offset of the first."""
-    count, first, pos = 0, -1, 0
-    while pos < len(data):
-        try:
-            data[pos:].decode("utf-8")
-            break
-        except UnicodeDecodeError as e:
-            if first < 0:
-                first = pos + e.start
-            count += e.end - e.start
-            pos += e.end
-    return count, first
 
 
 def _mixed_utf8(data: bytes, where: str) -> Decoded | None:
     """UTF-8 with a few bad bytes in it: well-formed multi-byte sequences show it is UTF-8."""
     if not _UTF8_MULTIBYTE.search(data):
         return None
-    bad, first = _invalid_utf8(data)
-    if bad * 20 > len(data):  # more than one byte in twenty: not a UTF-8 text with stray bytes
+    text = data.decode("utf-8-sig", errors="replace")  # one pass, however many bad bytes
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad * 20 > len(data):  # more than one in twenty: not a UTF-8 text with stray bytes
         return None
-    text = data.decode("utf-8", errors="replace")
-    return Decoded(
-        text,
-        (f"{bad:,} byte(s) that are not UTF-8 (the first at byte {first:,}) replaced with U+FFFD",),
-    )
+    try:
+        data.decode("utf-8")
+        first = 0
+    except UnicodeDecodeError as e:
+        first = e.start
+    what = f"{bad:,} sequence(s) of bytes that are not UTF-8 (the first at byte {first:,})"
+    return Decoded(text, (f"{what} replaced with U+FFFD",))
 
 
 def _detect(data: bytes, where: str, encodings: Sequence[str]) -> Decoded:
@@ -158,9 +168,9 @@ def _detect(data: bytes, where: str, encodings: Sequence[str]) -> Decoded:
 
     codecs_ = []
     for encoding in encodings:
-        codec = _codec_name(encoding)
+        codec = text_codec(encoding)
         if codec is None:
-            raise ConfigError(f"unknown encoding {encoding!r} in the encodings setting")
+            raise ConfigError(f"unknown or unusable encoding {encoding!r} in the encodings setting")
         if codec != "utf-8":
             codecs_.append(codec)
     if not codecs_:
@@ -219,7 +229,7 @@ def decode(data: bytes, where: str, encodings: Sequence[str], *, declared: str |
         if text is not None:
             decoded = Decoded(text)
     if decoded is None and declared:
-        codec = _codec_name(declared)
+        codec = text_codec(declared)
         if codec is not None and codec != "utf-8":
             if codec == "iso8859-1":  # as browsers do: Windows-1252 has quotes where Latin-1 has controls
                 codec = "cp1252" if _try(data, "cp1252") is not None else codec

@@ -143,6 +143,8 @@ def read_jsonl(
             yield InputError(at, _json_error(e, with_line=False))
         except RecursionError:
             yield InputError(at, "invalid JSON: nested too deeply")
+        except ValueError as e:  # e.g. an integer of more than 4,300 digits
+            yield InputError(at, f"invalid JSON: {e}")
         except InputError as e:
             yield e
 
@@ -164,6 +166,9 @@ def read_json(
         return
     except RecursionError:
         yield InputError(where, "invalid JSON: nested too deeply")
+        return
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        yield InputError(where, f"invalid JSON: {e}")
         return
     if isinstance(value, list):
         if not value:

@@ -223,6 +223,12 @@ def _say_skipped(skipped: list[Path]) -> None:
     )
 
 
+def _say_failed(report: Any) -> None:
+    """The inputs an evaluation could not ingest: its scores are without them."""
+    for error in report.failed:
+        err.print(f"[bold red]error:[/] {escape(error)} (left out of the scores)", highlight=False)
+
+
 def _open_store(db: str, *, create: bool = False) -> Any:
     """The store at ``db``. Only commands that write (ingest, relink, merges) create or
     upgrade one; the others fail, creating nothing, where there is no store."""
@@ -387,7 +393,7 @@ def entity(
 
     Example: claimgraph entity "Syrskyi"; claimgraph entity merge "Oleksandr Syrsky" "Oleksandr Syrskyi"
     """
-    writes = words[0] in {"merge", "unmerge"}
+    writes = (words[0], len(words)) in {("merge", 3), ("unmerge", 2)}
     store = _open_store(db, create=writes)
     try:
         if words[0] == "merge" and len(words) == 3:
@@ -634,7 +640,7 @@ def _print_scores(scores: dict[str, Any], table: str, as_json: bool) -> None:
     if as_json:
         _write_json(json.dumps(scores))
     else:
-        out.print(table, highlight=False)
+        out.print(escape(table), highlight=False)
 
 
 @eval_app.command("timebank")
@@ -754,7 +760,7 @@ def eval_wikinews(
 
     def do_ingest(path: Path, url: str) -> None:
         with Store(url) as store:
-            run_ingest([path], settings, store, extractor=extractor)
+            _say_failed(run_ingest([path], settings, store, extractor=extractor))
 
     def read(url: str) -> Any:
         with Store(url) as store:
@@ -801,7 +807,7 @@ def eval_clusters(
             by_outlet.setdefault(f.stem.split("_", 1)[0], []).append(f)
         with Store(url) as store:
             for outlet, group in sorted(by_outlet.items()):
-                run_ingest(group, settings, store, extractor=extractor, outlet=outlet)
+                _say_failed(run_ingest(group, settings, store, extractor=extractor, outlet=outlet))
 
     def read(url: str) -> Any:
         with Store(url) as store:
@@ -860,11 +866,20 @@ def eval_pairs(
 
 def _undecodable_argument(argv: list[str]) -> str | None:
     """An argument that is not valid UTF-8 (Python holds its bad bytes as lone surrogates)
-    and is not the name of a file or folder (which may be any bytes)."""
-    for arg in argv:
-        if _SURROGATES.search(arg) and not os.path.lexists(arg):
+    and is not the name of a file or folder (which may be any bytes): an option's text value
+    never is."""
+    for i, arg in enumerate(argv):
+        if not _SURROGATES.search(arg):
+            continue
+        value_of = argv[i - 1] if i else ""
+        name, eq, _ = arg.partition("=")
+        if value_of in _TEXT_OPTIONS or (eq and name in _TEXT_OPTIONS) or not os.path.lexists(arg):
             return arg
     return None
+
+
+#: options whose value is text, never a file name
+_TEXT_OPTIONS = {"--contains", "--source", "--about", "--outlet", "--kind", "--published", "--db", "--split"}
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -875,7 +890,7 @@ def main() -> None:
     if bad is not None:
         shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         err.print(
-            f"[bold red]error:[/] the argument {escape(shown)!r} is not valid UTF-8; "
+            f"[bold red]error:[/] the argument {escape(repr(shown))} is not valid UTF-8; "
             "give options as UTF-8 text (file names may be any bytes)",
             highlight=False,
         )
@@ -883,7 +898,7 @@ def main() -> None:
     try:
         app()
     except ClaimgraphError as e:  # anything the commands did not turn into a message
-        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(e)}", highlight=False)
         sys.exit(1)
 
 

@@ -49,11 +49,12 @@ from claimgraph.store._engine import (
     safe_url,
 )
 from claimgraph.store._identities import IdentitySummary
-from claimgraph.store._migrate import current_revision, head_revision, upgrade
+from claimgraph.store._migrate import current_revision, head_revision, script_directory, upgrade
 from claimgraph.store.schema import (
     ARTICLES,
     CLAIMS,
     HOPS,
+    MEMBERS,
     MENTIONS,
     QUANTITY_KEYS,
     SOURCES,
@@ -145,6 +146,12 @@ class Store:
         where = self._url.database if self._url.get_backend_name() == "sqlite" else self.url
         if current is None:
             raise StoreError(f"no claimgraph store at {where!r}: no claimgraph schema in it; {_CREATE}")
+        known = {rev.revision for rev in script_directory().walk_revisions()}
+        if current not in known:
+            raise StoreError(
+                f"the claimgraph store at {where!r} was written by a newer claimgraph (schema {current}); "
+                "upgrade claimgraph to read it"
+            )
         if current != head_revision():
             raise StoreError(
                 f"the claimgraph store at {where!r} has an older schema ({current}); "
@@ -263,6 +270,8 @@ class Store:
             finally:
                 try:
                     conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_WRITER_KEY})
+                except SQLAlchemyError:
+                    conn.invalidate()  # never back to the pool still holding the lock
                 finally:
                     conn.close()
             return
@@ -355,6 +364,11 @@ class Store:
                 .order_by(CLAIMS.c.position)
             )
             return [(r.id, r.uid) for r in rows]
+
+    def count_linked(self, upto: int) -> int:
+        """How many claims with a store key up to ``upto`` are linked (have a cluster)."""
+        with self._reading("count linked claims") as conn:
+            return int(conn.execute(select(func.count()).where(MEMBERS.c.claim_id <= upto)).scalar_one())
 
     def linked_vectors(self, after: int = -1) -> tuple[list[int], list[str], np.ndarray]:
         """(store keys, uids, vectors) of the linked claims with a store key above ``after``."""

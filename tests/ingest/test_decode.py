@@ -49,7 +49,23 @@ def test_decode_mixed_file_is_utf8_with_the_bad_bytes_replaced() -> None:
     decoded = decode(data, "x.txt", ENCODINGS)
     assert decoded.text.startswith("\u201cWe hold,\u201d said the caf\u00e9 owner.")
     assert decoded.text.endswith("Caf\ufffd closed.\n")
-    assert decoded.warnings[0].startswith("1 byte(s) that are not UTF-8 (the first at byte")
+    assert decoded.warnings[0].startswith("1 sequence(s) of bytes that are not UTF-8 (the first at byte")
+
+
+def test_decode_mixed_file_is_linear_in_its_size() -> None:
+    import time
+
+    data = ("\u5317\u4eac" * 50_000).encode("gb18030") + "\u00e9".encode()  # a valid UTF-8 pair inside
+    start = time.perf_counter()
+    decode(data * 10, "x.txt", ENCODINGS)
+    assert time.perf_counter() - start < 20
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "utf-32", "unicode_escape", "undefined", "rot13", "nonsense"])
+def test_decode_ignores_a_declared_charset_a_page_cannot_be_in(declared: str) -> None:
+    data = "<html><body><p>Caf\u00e9 \\x1b said so.</p></body></html>".encode("cp1252")
+    decoded = decode(data, "x.html", ENCODINGS, declared=declared)
+    assert "Caf\u00e9" in decoded.text and "\\x1b" in decoded.text and "\x1b" not in decoded.text
 
 
 def test_decode_latin1_reads_windows_quotes() -> None:

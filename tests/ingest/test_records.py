@@ -166,3 +166,12 @@ def test_records_jsonl_broken_line_keeps_the_others(write: WriteFile) -> None:
 def test_records_json_file_holding_json_lines(write: WriteFile) -> None:
     path = write("lines.json", json.dumps({"text": "One."}) + "\n" + json.dumps({"text": "Two."}) + "\n")
     assert [r.text for r in read_all(path) if isinstance(r, Article)] == ["One.", "Two."]
+
+
+def test_records_a_huge_integer_is_that_line_s_error_and_the_next_line_is_read() -> None:
+    from claimgraph.ingest.records import read_jsonl
+
+    lines = ['{"id": ' + "1" * 5000 + ', "text": "The army said so."}', '{"text": "Officials said so."}']
+    out = list(read_jsonl("\n".join(lines), "x.jsonl"))
+    assert isinstance(out[0], InputError) and out[0].where == "x.jsonl:1" and "invalid JSON" in out[0].reason
+    assert isinstance(out[1], Article)
