@@ -11,6 +11,7 @@ headline and standfirst included. Metadata (date line, credits, noise) is skippe
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -19,7 +20,7 @@ from claimgraph.model import Article, Claim, Cue, Hop, Source
 from claimgraph.model import Span as TextSpan
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon
-from claimgraph.nlp.doctext import doc_ents, doc_text
+from claimgraph.nlp.doctext import SpanIndex, doc_text, ents_between
 from claimgraph.nlp.sources import PRONOUNS_SINGULAR, RELATIVE, SourceHistory, describe
 
 MIN_CLAIM_WORDS = 3
@@ -85,27 +86,31 @@ class ClaimBuilder:
     def build(self, doc: Doc, article: Article, attributions: list[Attribution]) -> tuple[Claim, ...]:
         self.doc = doc
         self.history = SourceHistory()
-        skip = [tuple(s) for s in article.skip_spans]
+        self._sents = list(doc.sents)
+        self._sent_starts = [s.start_char for s in self._sents]
+        skip = [(s, e) for s, e in article.skip_spans]
+        skips = SpanIndex(skip)
         atts = sorted(attributions, key=lambda a: a.cue_start)
         roots = self._nest(atts)
         claims: list[Claim] = []
         by_sentence: dict[int, list[_Node]] = {}
-        sentences = [s for s in doc.sents if s.text.strip()]
+        sentences = [s for s in self._sents if s.text.strip()]
+        starts = [s.start_char for s in sentences]
         for node in roots:
-            idx = self._sentence_index(sentences, node.att.cue_start)
+            idx = self._sentence_index(sentences, node.att.cue_start, starts)
             by_sentence.setdefault(idx, []).append(node)
         for idx, sent in enumerate(sentences):
-            if any(s <= sent.start_char and sent.end_char <= e for s, e in skip):
+            if skips.containing(sent.start_char, sent.end_char):
                 continue
-            if any(s <= sent.start_char < e or s < sent.end_char <= e for s, e in skip):
-                # a sentence that runs into metadata (a credit line without a full stop) keeps its prose only
-                pass
+            # a sentence that runs into metadata (a credit line without a full stop) keeps its prose only
             nodes = by_sentence.get(idx, [])
             taken: set[int] = set()
             for node in nodes:
                 taken |= self._taken(node.att)
-            for s, e in skip:
-                taken.update(range(s, e))
+            # only the metadata inside the sentence can take its words (its tokens start inside it)
+            for k in skips.overlapping(sent.start_char, sent.end_char):
+                s, e = skip[k]
+                taken.update(range(max(s, sent.start_char), min(e, sent.end_char)))
             own = [(s, e) for s, e in _clause_pieces(doc, (sent.start_char, sent.end_char), taken)]
             items: list[tuple[int, Claim]] = []
             for s, e in own:
@@ -122,11 +127,15 @@ class ClaimBuilder:
     def _nest(self, atts: list[Attribution]) -> list[_Node]:
         nodes = [_Node(a, []) for a in atts]
         roots: list[_Node] = []
+        # the attributions whose contents hold a cue, found by bisection on the contents' starts
+        owner = [j for j, node in enumerate(nodes) for _ in node.att.contents]
+        contents = SpanIndex(span for node in nodes for span in node.att.contents)
         for i, node in enumerate(nodes):
             parent: _Node | None = None
-            for j, other in enumerate(nodes):
-                if i == j or not other.att.contents:
-                    continue
+            cue = node.att.cue
+            holders = sorted({owner[k] for k in contents.containing(cue[0][0], cue[-1][1])} - {i})
+            for j in holders:
+                other = nodes[j]
                 if _inside(node.att.cue, other.att.contents):
                     # the innermost container wins
                     if parent is None or _inside(other.att.cue, parent.att.contents):
@@ -137,10 +146,17 @@ class ClaimBuilder:
                 parent.children.append(node)
         return roots
 
-    def _sentence_index(self, sentences: list[Span], char: int) -> int:
-        for i, s in enumerate(sentences):
-            if s.start_char <= char < s.end_char:
-                return i
+    def _sentence_index(self, sentences: list[Span], char: int, starts: list[int] | None = None) -> int:
+        """The sentence holding ``char``, else the last: the sentences follow one another
+        without overlapping, so only the last to start at or before ``char`` can hold it.
+
+        starts (list[int] | None): the sentences' start characters, when at hand.
+        """
+        if starts is None:
+            starts = [s.start_char for s in sentences]
+        i = bisect_right(starts, char) - 1
+        if i >= 0 and char < sentences[i].end_char:
+            return i
         return max(0, len(sentences) - 1)
 
     def _taken(self, att: Attribution) -> set[int]:
@@ -185,14 +201,14 @@ class ClaimBuilder:
         if low not in PRONOUNS_SINGULAR:
             return None
         female = low in {"she", "her"}
-        sents = [s for s in self.doc.sents if s.start_char < at]
-        window = sents[-3:]
+        before = bisect_left(self._sent_starts, at)  # the sentences that start before ``at``
+        window = self._sents[max(0, before - 3) : before]
         if not window:
             return None
         lo = window[0].start_char
         best: Span | None = None
-        for ent in doc_ents(self.doc):
-            if ent.label_ != "PERSON" or ent.start_char < lo or ent.end_char > at:
+        for ent in ents_between(self.doc, lo, at):
+            if ent.label_ != "PERSON":
                 continue
             title = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
             if (female and title == "mr") or (not female and title in {"mrs", "ms", "miss"}):

@@ -26,7 +26,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from claimgraph.model import Argument, Claim, Frame, FrameQuantity, Offsets
-from claimgraph.nlp.doctext import doc_ents, doc_text
+from claimgraph.nlp.doctext import doc_text, ents_at
 
 _PLACE_PREPS = {"in", "at", "near", "from", "to", "into", "across", "inside", "outside", "around"}
 _PLACE_TYPES = {"GPE", "LOC", "FAC"}
@@ -93,9 +93,8 @@ def role(tok: Token, verb: Token | None, content: Offsets) -> str:
 
 def _names_something(doc: Doc, offsets: Offsets) -> bool:
     start = offsets[0][0]
-    for ent in doc_ents(doc):
-        if ent.label_ in _NAMING_TYPES and ent.start_char <= start < ent.end_char:
-            return True
+    if any(ent.label_ in _NAMING_TYPES for ent in ents_at(doc, start)):
+        return True
     span = doc.char_span(offsets[0][0], offsets[0][1], alignment_mode="expand")
     if span is None or span.start == 0:
         return False

@@ -15,6 +15,7 @@ on one cue.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -93,11 +94,35 @@ def _nearest(span: Span, cues: Sequence[Span], among: Sequence[int]) -> int | No
     return min(among, key=lambda i: _gap(span, cues[i]), default=None)
 
 
-def _same_sentence(span: Span, label: str, cues: Sequence[Span], sent: list[int]) -> int | None:
+class _CueSentences:
+    """The cues of a run of sentences, in the cues' order.
+
+    The cues come in order of their first token and sentence numbers grow with the
+    tokens, so the cues of sentences ``first`` to ``last`` are one run of them, found by
+    bisection (a scan of every cue for every span made a long article quadratic).
+    """
+
+    def __init__(self, cues: Sequence[Span], sent: list[int]) -> None:
+        self.of = [sent[c.start] for c in cues]
+        self.ordered = all(a <= b for a, b in zip(self.of, self.of[1:], strict=False))
+
+    def between(self, first: int, last: int) -> list[int]:
+        """The positions ``i`` of the cues with ``first <= sentence <= last``, ascending."""
+        if not self.ordered:
+            return [i for i, n in enumerate(self.of) if first <= n <= last]
+        return list(range(bisect_left(self.of, first), bisect_right(self.of, last)))
+
+
+def _same_sentence(
+    span: Span, label: str, cues: Sequence[Span], sent: list[int], by_sentence: _CueSentences | None = None
+) -> int | None:
     """The cue of the span's own sentence(s) it belongs to: for a source, one the parse
-    ties it to; else the nearest."""
+    ties it to; else the nearest.
+
+    by_sentence (_CueSentences | None): the cues by sentence, when at hand.
+    """
     first, last = _sentences(span, sent)
-    among = [i for i, cue in enumerate(cues) if first <= sent[cue.start] <= last]
+    among = (by_sentence or _CueSentences(cues, sent)).between(first, last)
     tied = [i for i in among if label == "SOURCE" and _tied(span, cues[i])]
     return _nearest(span, cues, tied or among)
 
@@ -108,6 +133,7 @@ def _other_sentence(
     sent: list[int],
     groups: Sequence[_Group],
     previous: tuple[Span, int] | None,
+    by_sentence: _CueSentences | None = None,
 ) -> int | None:
     """The cue of a quotation that has none in its own sentence(s).
 
@@ -119,18 +145,23 @@ def _other_sentence(
     first, last = _sentences(span, sent)
     if previous is not None:
         prev_span, prev_cue = previous
-        if _sentences(prev_span, sent)[1] >= first - 1 and not any(
-            prev_span.end <= c.start < span.start for c in cues
-        ):
+        if _sentences(prev_span, sent)[1] >= first - 1 and not _cue_between(cues, prev_span.end, span.start):
             return prev_cue
-    before = [i for i, c in enumerate(cues) if sent[c.start] == first - 1]
-    after = [i for i, c in enumerate(cues) if sent[c.start] == last + 1]
+    by_sentence = by_sentence or _CueSentences(cues, sent)
+    before = by_sentence.between(first - 1, first - 1)
+    after = by_sentence.between(last + 1, last + 1)
     quoting = [i for i in before if any(_quote_like(c) for c in groups[i].contents)]
     empty = [i for i in after if not groups[i].contents]
     for among in (quoting, empty, before):
         if among:
             return _nearest(span, cues, among)
     return None
+
+
+def _cue_between(cues: Sequence[Span], start: int, end: int) -> bool:
+    """Whether a cue starts at a token in ``[start, end)``; the cues come in order of start."""
+    k = bisect_left(cues, start, key=lambda c: c.start)
+    return k < len(cues) and cues[k].start < end
 
 
 def _offsets(spans: Sequence[Span]) -> Offsets:
@@ -156,12 +187,13 @@ def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
     if not cues:
         return []
     sent = _sentence_ids(doc)
+    by_sentence = _CueSentences(cues, sent)
     groups = [_Group(cue) for cue in cues]
     pending: list[Span] = []
     for span in tags:
         if span.label_ not in ("SOURCE", "CONTENT"):
             continue
-        i = _same_sentence(span, span.label_, cues, sent)
+        i = _same_sentence(span, span.label_, cues, sent, by_sentence)
         if i is not None:
             (groups[i].sources if span.label_ == "SOURCE" else groups[i].contents).append(span)
         elif span.label_ == "CONTENT" and _quote_like(span):
@@ -173,7 +205,7 @@ def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
         if id(span) in assigned:
             previous = (span, assigned[id(span)]) if _quote_like(span) else None
             continue
-        i = _other_sentence(span, cues, sent, groups, previous)
+        i = _other_sentence(span, cues, sent, groups, previous, by_sentence)
         if i is None:
             previous = None
             continue
@@ -197,12 +229,16 @@ def group(doc: Doc, spans_key: str = SPANS_KEY) -> list[Attribution]:
                 if other is not None and other.sources:
                     g.sources = list(other.sources)
                     break
-    for k, g in enumerate(groups):
-        # else the source of the closest cue before it in its sentence
+    # else the source of the closest cue before it in its sentence (that has one by then)
+    last_with_source: dict[int, _Group] = {}
+    for g in groups:
+        n = sent[g.cue.start]
         if not g.sources:
-            earlier = [h for h in groups[:k] if h.sources and sent[h.cue.start] == sent[g.cue.start]]
-            if earlier:
-                g.sources = list(earlier[-1].sources)
+            earlier = last_with_source.get(n)
+            if earlier is not None:
+                g.sources = list(earlier.sources)
+        if g.sources:
+            last_with_source[n] = g
     out = []
     for g in groups:
         out.append(

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from claimgraph.model import WIRE_DATELINE
 from claimgraph.nlp.attributions import Attribution, Offsets
-from claimgraph.nlp.doctext import doc_text
+from claimgraph.nlp.doctext import SpanIndex, doc_text
 
 #: where rules and tagger found the same cue, the tagger's spans follow PolNeAR's conventions
 #: (measured better on PolNeAR dev); the rules' reading stands when the two disagree on which
@@ -79,10 +79,14 @@ def merge(doc: Doc, rules: list[Attribution], tagged: list[Attribution]) -> list
     out: list[Attribution] = []
     used: set[int] = set()
     # "citing X" and "told NYT" are hops of a rule attribution, not attributions of their own
-    hop_cues = [h.cue for r in rules for h in r.outer + r.inner]
-    tagged = [t for t in tagged if not any(_overlaps(t.cue, c) for c in hop_cues)]
+    hop_cues = SpanIndex(span for r in rules for h in r.outer + r.inner for span in h.cue)
+    tagged = [t for t in tagged if not any(hop_cues.overlapping(s, e) for s, e in t.cue)]
+    # the first rule not used yet whose cue overlaps the tagger's, found by bisection
+    owner = [i for i, r in enumerate(rules) for _ in r.cue]
+    rule_cues = SpanIndex(span for r in rules for span in r.cue)
     for t in tagged:
-        match = next((i for i, r in enumerate(rules) if i not in used and _overlaps(r.cue, t.cue)), None)
+        hits = {owner[k] for s, e in t.cue for k in rule_cues.overlapping(s, e)}
+        match = min(hits - used, default=None)
         if match is None:
             out.append(t)
             continue

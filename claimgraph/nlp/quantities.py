@@ -40,7 +40,9 @@ read time spans separately can tell them by ``unit_dimension(q.unit) == "time"``
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +83,17 @@ _IN_TEN = re.compile(r"\s+(?:in|out\s+of)\s+(\d{1,2}(?:,?\d{3})?)\b(?![.,]\d)")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _OF_UNIT = re.compile(r"\s+of\s+an?\s+(?:(?:US|U\.S\.|imperial|metric|UK)\s+)?", re.I)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|\S")
+# read at a position of the whole text (a slice of the rest of it per number made a long text quadratic)
+_US_AFTER = re.compile(r"\s*(?:US|U\.S\.)(?![\w])")
+_TIMES = re.compile(r"(\s+times\b|x\b)")
+_UNIT_GAP = re.compile(r"[ \u00a0]?-?[ \u00a0]?")
+_UNIT_SYSTEM = re.compile(r"(?:US|U\.S\.|imperial|metric|UK)\s+")
+_PER = re.compile(r"(\s*(?:per|a|an|each|every)\s+|\s*/\s*|-a-|-per-)", re.I)
+_PER_THEN = re.compile(r"\s+(?:earlier|ago|later|before|after|prior|on)\b")
+_PER_WORD = re.compile(r"(share|head|person|capita|ounce|barrel|gallon|unit|tonne|ton)\b", re.I)
+_HYPHEN_WORD = re.compile(r"-([A-Za-z]+)\s+(\S)")
+_OF_WORDS = re.compile(r"\s+of\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?((?:[\w-]+\s+){0,3}[\w-]+)")
+_NEXT_WORDS = re.compile(r"\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -147,8 +160,26 @@ def _blocked(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _skip_space(text: str, i: int) -> int:
+    """Where ``text[i:].lstrip()`` begins, without copying the rest of the text."""
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+class _Blocked:
+    """Whether a range overlaps one of some spans, by bisection on their starts with the
+    furthest end reached so far (a scan of all of them per number made a long text quadratic)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        """Whether some span ``(s, e)`` has ``s < end`` and ``start < e``."""
+        k = bisect_left(self.starts, end)
+        return k > 0 and self.reach[k - 1] > start
 
 
 # ---------------------------------------------------------------- modifiers
@@ -244,6 +275,7 @@ class _Reader:
         self.text = text
         self.toks = _tokenize(text)
         self.blocked = _blocked(text)
+        self.is_blocked = _Blocked(self.blocked)
         self.lex = units()
         self.doc = doc
         self._counted_cache: dict[tuple[int, int, int], str | None] = {}
@@ -528,7 +560,7 @@ class _Reader:
             return None, i + 1
         t = self.toks[core.first]
         end_t = self.toks[core.last]
-        if _inside(self.blocked, t.start, end_t.end):
+        if self.is_blocked(t.start, end_t.end):
             return None, core.last + 1
         m = _Mention(start=t.start, end=end_t.end, value=core.value, low=core.low, high=core.high)
         m.number_end = end_t.end
@@ -664,9 +696,9 @@ class _Reader:
                 return j + 1, False
         # "$76 US", "$75 U.S."
         if m.unit is not None and self.lex.units.get(m.unit) and self.lex.units[m.unit].dim == "currency":
-            mm = re.match(r"\s*(?:US|U\.S\.)(?![\w])", text[end:])
+            mm = _US_AFTER.match(text, end)
             if mm:
-                end += mm.end()
+                end = mm.end()
         got = self._unit_at(end, core, m)
         if got is not None:
             key, uend = got
@@ -691,10 +723,10 @@ class _Reader:
                     m.unit, end = got2
         # "times": "6.5 times earnings"; "2x"
         if m.unit is None:
-            mm = re.match(r"(\s+times\b|x\b)", text[end:])
+            mm = _TIMES.match(text, end)
             if mm and (mm.group(1) != "x" or end == self.toks[core.last].end):
                 m.unit = "times"
-                end += mm.end()
+                end = mm.end()
         # a rate: "per barrel", "a month", "/hr", "per share"
         if m.unit is not None:
             rate = self._per(end, m.unit)
@@ -729,17 +761,17 @@ class _Reader:
     def _unit_at(self, end: int, core: _Core, m: _Mention) -> tuple[str, int] | None:
         """The unit written at ``end`` (after a space or a hyphen, or glued to the number)."""
         text = self.text
-        mm = re.match(r"[ \u00a0]?-?[ \u00a0]?", text[end:])
-        pos = end + (mm.end() if mm else 0)
+        mm = _UNIT_GAP.match(text, end)
+        pos = mm.end() if mm else end
         if pos >= len(text):
             return None
         got = self.lex.match_after(text, pos)
         if got is None:
             # "One US fluid ounce", "5 imperial gallons"
-            sys_ = re.match(r"(?:US|U\.S\.|imperial|metric|UK)\s+", text[pos:])
+            sys_ = _UNIT_SYSTEM.match(text, pos)
             if sys_ is None:
                 return None
-            got = self.lex.match_after(text, pos + sys_.end())
+            got = self.lex.match_after(text, sys_.end())
             if got is None or self._dim(got[0]) not in ("volume", "mass", "length"):
                 return None
         key, uend = got
@@ -760,23 +792,23 @@ class _Reader:
 
     def _per(self, end: int, unit: str) -> tuple[str, int] | None:
         text = self.text
-        mm = re.match(r"(\s*(?:per|a|an|each|every)\s+|\s*/\s*|-a-|-per-)", text[end:], re.I)
+        mm = _PER.match(text, end)
         if not mm:
             return None
-        pos = end + mm.end()
+        pos = mm.end()
         got = self.lex.match_after(text, pos)
         if got is not None:
             key, uend = got
-            if re.match(r"\s+(?:earlier|ago|later|before|after|prior|on)\b", text[uend:]):
+            if _PER_THEN.match(text, uend):
                 return None  # "$6.78 billion a year earlier"
             if key in ("USD", "GBX", "m", "in", "s") and text[pos:uend] in ("m", "in", "s", "p"):
                 return None
             if mm.group(1).strip().lower() in ("a", "an") and self._dim(key) not in _PER_A_DIMS:
                 return None
             return f"{unit}/{key}", uend
-        w = re.match(r"(share|head|person|capita|ounce|barrel|gallon|unit|tonne|ton)\b", text[pos:], re.I)
+        w = _PER_WORD.match(text, pos)
         if w:
-            return f"{unit}/{w.group(1).lower()}", pos + w.end()
+            return f"{unit}/{w.group(1).lower()}", w.end()
         return None
 
     def _range(self, core: _Core, m: _Mention, j: int) -> int:
@@ -813,7 +845,7 @@ class _Reader:
                     second = self.core(cur_end)
         if second is None or second.value is None or second.kind == "vague":
             return j
-        if _inside(self.blocked, self.toks[second.first].start, self.toks[second.last].end):
+        if self.is_blocked(self.toks[second.first].start, self.toks[second.last].end):
             return j
         m2 = _Mention(start=self.toks[second.first].start, end=self.toks[second.last].end, value=second.value)
         if not self._left(second, m2, second=True) or m2.bound is not None or m2.direction is not None:
@@ -945,7 +977,7 @@ class _Reader:
         if m.unit is not None and self._dim(m.unit) == "time" and m.low is None and m.high is None:
             num_end = self.toks[core.last].end
             if self.text[num_end : num_end + 1] == "-":
-                nxt = re.match(r"-([A-Za-z]+)\s+(\S)", self.text[num_end:])
+                nxt = _HYPHEN_WORD.match(self.text, num_end)
                 if (
                     nxt
                     and nxt.group(1).lower() not in ("plus", "odd")
@@ -1138,13 +1170,12 @@ class _Reader:
 
     def _counted_rule(self, core: _Core, m: _Mention) -> str | None:
         text = self.text
-        rest = text[m.end :]
         if core.kind in ("vague", "fraction", "words"):
-            mm = re.match(r"\s+of\s+(?:the\s+|a\s+|an\s+|their\s+|its\s+)?((?:[\w-]+\s+){0,3}[\w-]+)", rest)
-            if mm and rest.lstrip().startswith("of"):
+            mm = _OF_WORDS.match(text, m.end)
+            if mm and text.startswith("of", _skip_space(text, m.end)):
                 words = mm.group(1).split()
                 return self._rule_phrase(words)
-        mm = re.match(r"\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", rest)
+        mm = _NEXT_WORDS.match(text, m.end)
         if not mm:
             return None
         return self._rule_phrase(mm.group(1).split())

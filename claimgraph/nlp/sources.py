@@ -6,6 +6,7 @@ article; canonical identities across articles belong to ``link``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -71,39 +72,76 @@ DESCRIBED_KINDS = {
 
 @dataclass
 class SourceHistory:
-    """Sources seen so far in the article, for pronouns and descriptions."""
+    """Sources seen so far in the article, for pronouns and descriptions.
+
+    ``seen`` only grows, by appending. What a text resolves to is the latest source
+    that passes a test fixed by the text, so each text's answer is kept with how much
+    of ``seen`` it has read, and a later question reads only the sources added since
+    (a scan of every earlier source for each made a long article quadratic).
+    """
 
     seen: list[Source] = field(default_factory=list)
+    #: per text asked: (sources read, latest passing the first test, the second), -1 for none
+    _read: dict[str, tuple[int, int, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _of: int = field(default=0, init=False, repr=False, compare=False)
 
     def resolve(self, text: str) -> Source | None:
         """The earlier source a pronoun or description most likely points back to."""
-        low = text.lower().strip()
-        words = low.split()
-        if low in PRONOUNS_PLURAL:
-            for s in reversed(self.seen):
-                if _is_plural(s) and not _is_pronoun(s.text):
-                    return s
+        tests = _antecedent_tests(text)
+        if tests is None:
             return None
-        if low in PRONOUNS_SINGULAR:
-            for s in reversed(self.seen):
-                if s.kind == "person" and not _is_pronoun(s.text) and not _is_plural(s):
-                    return s
-            return None
-        # a description with no name in it: "the minister", "the South Carolina senator" is not one
-        if words and words[0] == "the" and len(words) <= 3 and text.strip()[4:].islower():
-            head = words[-1]
-            kinds = DESCRIBED_KINDS.get(head)
-            for s in reversed(self.seen):
-                if _is_pronoun(s.text) or s.text.lower().startswith("the " + head):
-                    continue
-                if kinds and s.kind in kinds:
-                    return s  # "the newspaper" -> The New York Times; "the agency" -> the NIS
-                if s.anonymous and s.text.split() and s.text.lower().split()[-1] == head:
-                    return s  # "the officials" -> "US officials"
-            for s in reversed(self.seen):
-                if s.role and head in s.role.lower() and s.name:
-                    return s
-        return None
+        first, second = tests
+        if self._of != id(self.seen):  # a new list: what was read of the old one is void
+            self._read.clear()
+            self._of = id(self.seen)
+        n, last1, last2 = self._read.get(text, (0, -1, -1))
+        if n > len(self.seen):
+            n, last1, last2 = 0, -1, -1
+        for k in range(n, len(self.seen)):
+            s = self.seen[k]
+            if first(s):
+                last1 = k
+            if second is not None and second(s):
+                last2 = k
+        self._read[text] = (len(self.seen), last1, last2)
+        if last1 >= 0:
+            return self.seen[last1]
+        return self.seen[last2] if last2 >= 0 else None
+
+
+_Test = Callable[[Source], bool]
+
+
+def _antecedent_tests(text: str) -> tuple[_Test, _Test | None] | None:
+    """What a source must pass to be the one ``text`` points back to: the latest source
+    passing the first test, else the latest passing the second; None when ``text`` is
+    neither a pronoun nor a description."""
+    low = text.lower().strip()
+    words = low.split()
+    if low in PRONOUNS_PLURAL:
+        return (lambda s: _is_plural(s) and not _is_pronoun(s.text)), None
+    if low in PRONOUNS_SINGULAR:
+        return (lambda s: s.kind == "person" and not _is_pronoun(s.text) and not _is_plural(s)), None
+    # a description with no name in it: "the minister", "the South Carolina senator" is not one
+    if words and words[0] == "the" and len(words) <= 3 and text.strip()[4:].islower():
+        head = words[-1]
+        kinds = DESCRIBED_KINDS.get(head)
+
+        def described(s: Source) -> bool:
+            if _is_pronoun(s.text) or s.text.lower().startswith("the " + head):
+                return False
+            if kinds and s.kind in kinds:
+                return True  # "the newspaper" -> The New York Times; "the agency" -> the NIS
+            # "the officials" -> "US officials"
+            return bool(s.anonymous and s.text.split() and s.text.lower().split()[-1] == head)
+
+        def holds_role(s: Source) -> bool:
+            return bool(s.role and head in s.role.lower() and s.name)
+
+        return described, holds_role
+    return None
 
 
 def _is_pronoun(text: str) -> bool:

@@ -2406,16 +2406,40 @@ def _candidates(text: str) -> list[_Cand]:
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
-    """The longest candidates that do not overlap; ties go to the rule of higher priority (lower number)."""
+    """The longest candidates that do not overlap; ties go to the rule of higher priority (lower number).
+
+    The candidates are non-empty (``_candidates`` keeps no other).
+    """
     ordered = sorted(cands, key=lambda c: (-(c.end - c.start), c.priority, c.start))
     taken: list[_Cand] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = _Occupied()
     for c in ordered:
-        if any(c.start < e and s < c.end for s, e in occupied):
+        if occupied.overlaps(c.start, c.end):
             continue
         taken.append(c)
-        occupied.append((c.start, c.end))
+        occupied.add(c.start, c.end)
     return sorted(taken, key=lambda c: c.start)
+
+
+class _Occupied:
+    """The characters of the ranges kept so far, and whether a range shares one with
+    them: for non-empty ranges ``[s, e)`` that is whether it overlaps one of them,
+    found in time of its own length (a scan of every kept range for each candidate made
+    a long article quadratic).
+    """
+
+    def __init__(self) -> None:
+        self.taken = bytearray()
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a kept range ``[s, e)`` has ``start < e`` and ``s < end`` (``0 <= start < end``)."""
+        return self.taken.find(1, start, end) >= 0
+
+    def add(self, start: int, end: int) -> None:
+        """Keep the range ``[start, end)``, ``0 <= start < end``."""
+        if end > len(self.taken):
+            self.taken.extend(bytes(end - len(self.taken)))
+        self.taken[start:end] = b"\x01" * (end - start)
 
 
 def _parse_published(published: str | None) -> dt.date | None:
