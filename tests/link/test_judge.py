@@ -33,3 +33,11 @@ def test_judge_memo_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-
     assert len(judge._memo) == 3
     judge.scores([("0", "z")])  # forgotten: scored again
     assert judge.runs.count(("0", "z")) == 2
+
+
+def test_judge_scores_side_by_side_on_threads_as_one_by_one() -> None:
+    one, many = _Counting(), _Counting()
+    many.workers = 4
+    pairs = [(str(i) * (i % 7), "x" * (i % 5)) for i in range(50)]
+    assert np.array_equal(one.scores(pairs), many.scores(pairs))
+    assert sorted(one.runs) == sorted(many.runs)
