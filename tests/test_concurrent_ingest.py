@@ -8,20 +8,16 @@ article for article, link for link, cluster for cluster, contradiction for contr
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
+from pg_helpers import fresh_databases
 from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.slow
-
-PG_URL = os.environ.get("CLAIMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 #: short reports of one strike, its denial and its aftermath: several are the same claim
 ARTICLES = {
@@ -121,24 +117,8 @@ def _sqlite_urls(tmp: Path) -> Iterator[tuple[str, str]]:
 
 
 def _pg_urls(tmp: Path) -> Iterator[tuple[str, str]]:
-    try:
-        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.Error as e:
-        message = f"PostgreSQL not reachable at {PG_URL}: {e}; start it or set CLAIMGRAPH_TEST_PG"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    names = [f"claimgraph_conc_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    with admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with fresh_databases(2, "claimgraph_conc") as (sequential, concurrent):
+        yield sequential, concurrent
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

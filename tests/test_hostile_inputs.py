@@ -16,16 +16,15 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from pg_helpers import fresh_databases
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nk-troops-withdrawn.txt"
-PG_URL = os.environ.get("CLAIMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ESC = "\x1b"
 
 pytestmark = pytest.mark.slow
@@ -118,23 +117,9 @@ def _write_batch(folder: Path) -> None:
 
 
 def _pg_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database (dropped after). Unreachable: a failure in CI, a skip
-    elsewhere."""
-    try:
-        admin = psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.Error as e:
-        message = f"PostgreSQL not reachable at {PG_URL}: {e}; start it or set CLAIMGRAPH_TEST_PG"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    name = f"claimgraph_hostile_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    """A fresh, empty PostgreSQL database (dropped after)."""
+    with fresh_databases(1, "claimgraph_hostile") as (url,):
+        yield url
 
 
 @pytest.fixture(scope="module")
