@@ -44,7 +44,7 @@ def read_articles(
         try:
             yield from read_path(path, settings, outlet=outlet, published=published)
         except (Exception, RecursionError) as e:  # a reader's bug: that file's error, not the batch's
-            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError):
+            if _fails_everything(e):
                 raise  # a setting that cannot work fails every file: say it once
             yield failure(clean_name(str(path)) or "?", e, "read")
 
@@ -77,6 +77,12 @@ def failure(where: Article | str, error: BaseException, doing: str) -> InputErro
         f"could not {doing} it ({_detail(error)}); the rest of the batch went on — "
         "please report this with the file attached",
     )
+
+
+def _fails_everything(error: BaseException) -> bool:
+    """A missing model or an unusable setting: every input would fail alike, so it stops the run
+    (an input's or a store write's error is that input's alone)."""
+    return isinstance(error, ClaimgraphError) and not isinstance(error, InputError | StoreError)
 
 
 def _detail(error: BaseException) -> str:
@@ -407,7 +413,7 @@ def ingest(
         try:
             error = _store_one(extracted, store, resolver, linking, report, link)
         except (Exception, RecursionError) as e:
-            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError | StoreError):
+            if _fails_everything(e):
                 raise  # a missing model or a bad setting fails every article: said once
             error = failure(extracted.article, e, "store")
             if isinstance(e, ClaimgraphError):
@@ -440,7 +446,7 @@ def _store_one(
             pks = [pk for pk, _ in store.article_claim_pks(record.article.id)]
             report.links += linking.link(pks)
         except (Exception, RecursionError) as e:
-            if isinstance(e, ClaimgraphError) and not isinstance(e, InputError | StoreError):
+            if _fails_everything(e):
                 raise
             linking.index = None  # whatever it holds now, built again from the store
             return InputError(

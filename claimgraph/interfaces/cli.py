@@ -58,9 +58,11 @@ GazetteerOption = Annotated[
 
 # what must not reach a terminal from an article or a file name: C0 controls but tab and
 # newline, DEL and C1 controls (ESC sequences, OSC titles, CSI), and lone surrogates
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATES = "\ud800-\udfff"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SURROGATES}]")
 # characters that reorder what follows them: shown, not obeyed
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CHARS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{_BIDI_CHARS}]")
 
 
 def inert(text: object) -> str:
@@ -74,7 +76,7 @@ def escape(text: object) -> str:
 
 
 # inside a JSON string: C1 controls and bidi overrides written as \u escapes (the same JSON)
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI_CHARS}\u2028\u2029]")
 
 
 def _write_json(line: str) -> None:
@@ -869,7 +871,7 @@ def _undecodable_argument(argv: list[str]) -> str | None:
     and is not the name of a file or folder (which may be any bytes): an option's text value
     never is."""
     for i, arg in enumerate(argv):
-        if not _SURROGATES.search(arg):
+        if not re.search(f"[{_SURROGATES}]", arg):
             continue
         value_of = argv[i - 1] if i else ""
         name, eq, _ = arg.partition("=")
@@ -880,9 +882,6 @@ def _undecodable_argument(argv: list[str]) -> str | None:
 
 #: options whose value is text, never a file name
 _TEXT_OPTIONS = {"--contains", "--source", "--about", "--outlet", "--kind", "--published", "--db", "--split"}
-
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def main() -> None:
