@@ -12,6 +12,6 @@ Example::
 
 from claimgraph.store._engine import DEFAULT_URL
 from claimgraph.store._migrate import head_revision
-from claimgraph.store._store import Store
+from claimgraph.store._store import SaveItem, SaveResult, Store
 
-__all__ = ["DEFAULT_URL", "Store", "head_revision"]
+__all__ = ["DEFAULT_URL", "SaveItem", "SaveResult", "Store", "head_revision"]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 
 from claimgraph.store.schema import CLAIMS, CONTRADICTIONS, LINKS, MEMBERS, QUANTITY_KEYS, VECTORS
 
@@ -41,34 +41,35 @@ def insert_quantity_keys(conn: Connection, rows: Iterable[tuple[int, str]]) -> N
         conn.execute(QUANTITY_KEYS.insert(), data)
 
 
-def linked_vectors(
-    conn: Connection, after: int = -1, batch: int = 50_000
-) -> tuple[list[int], list[str], np.ndarray]:
-    """(store key, uid, vector) of every linked claim (one with a cluster) with a key above
-    ``after``, in key order: what a candidate index lacks when others have linked since."""
+def linked_vectors(conn: Connection, after: int = -1, batch: int = 50_000) -> tuple[list[int], np.ndarray]:
+    """(store keys, vectors) of every linked claim (one with a cluster) with a key above
+    ``after``, in key order: what a candidate index lacks when claims were linked since it was
+    built. A range of primary keys: its cost is what it returns, not the size of the store."""
     pks: list[int] = []
-    uids: list[str] = []
     chunks: list[np.ndarray] = []
     last = after
     while True:
         rows = conn.execute(
-            select(CLAIMS.c.id, CLAIMS.c.uid, VECTORS.c.vector)
-            .join(VECTORS, VECTORS.c.claim_id == CLAIMS.c.id)
-            .join(MEMBERS, MEMBERS.c.claim_id == CLAIMS.c.id)
-            .where(CLAIMS.c.id > last)
-            .order_by(CLAIMS.c.id)
+            select(VECTORS.c.claim_id, VECTORS.c.vector)
+            .join(MEMBERS, MEMBERS.c.claim_id == VECTORS.c.claim_id)
+            .where(VECTORS.c.claim_id > last)
+            .order_by(VECTORS.c.claim_id)
             .limit(batch)
         ).all()
         if not rows:
             break
-        pks.extend(r.id for r in rows)
-        uids.extend(r.uid for r in rows)
+        pks.extend(r.claim_id for r in rows)
         chunks.append(
             np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float16).reshape(len(rows), DIM)
         )
-        last = rows[-1].id
+        last = rows[-1].claim_id
     matrix = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, DIM), np.float32)
-    return pks, uids, matrix
+    return pks, matrix
+
+
+def count_linked(conn: Connection, upto: int) -> int:
+    """How many claims with a key up to ``upto`` are linked (have a cluster)."""
+    return int(conn.execute(select(func.count()).where(MEMBERS.c.claim_id <= upto)).scalar_one())
 
 
 def pks_of(conn: Connection, uids: Iterable[str]) -> dict[str, int]:

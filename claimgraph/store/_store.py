@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -28,16 +32,18 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql import CompoundSelect, Select
 from sqlalchemy.sql.functions import Function
 
 from claimgraph.errors import StoreError
 from claimgraph.link.gazetteer import Identity
 from claimgraph.model import Article, Claim, ClaimRecord, Hop
-from claimgraph.store import _convert, _identities, _links
+from claimgraph.store import _convert, _identities, _links, _search
 from claimgraph.store._engine import (
     DEFAULT_URL,
     IMMEDIATE,
@@ -50,11 +56,11 @@ from claimgraph.store._engine import (
 )
 from claimgraph.store._identities import IdentitySummary
 from claimgraph.store._migrate import current_revision, head_revision, script_directory, upgrade
+from claimgraph.store._search import SearchHit
 from claimgraph.store.schema import (
     ARTICLES,
     CLAIMS,
     HOPS,
-    MEMBERS,
     MENTIONS,
     QUANTITY_KEYS,
     SOURCES,
@@ -64,6 +70,10 @@ from claimgraph.store.schema import (
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
 _CHUNK = 900
+
+#: a source that the database expects fewer claims of is looked up by index and sorted;
+#: one that more claims have is found by walking the claims in order (``Store._claims_query``)
+_FEW = 5_000
 
 #: articles read per query by ``Store.records``
 _BATCH = 200
@@ -79,6 +89,34 @@ T = TypeVar("T")
 def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
     for i in range(0, len(values), _CHUNK):
         yield values[i : i + _CHUNK]
+
+
+@dataclass(frozen=True)
+class SaveItem:
+    """An article to save with ``Store.save_many``, and what ``Store.save`` takes beside it."""
+
+    record: ClaimRecord
+    replace: bool = False
+    identities: Sequence[Identity] = ()
+    vectors: np.ndarray | None = None
+    quantity_keys: Sequence[tuple[int, str]] = ()
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What became of one article of ``Store.save_many``.
+
+    saved: True where it was written; False where it was stored already or failed.
+    error: why it failed (then nothing of it is stored); None otherwise.
+    """
+
+    article_id: str
+    saved: bool
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 class Store:
@@ -329,25 +367,41 @@ class Store:
         RETURNS (bool): True if it was written; False if an article with that id was
             stored already (then nothing changes).
         """
-        article_id = record.article.id
-        article_row, claim_rows = _rows(record)
-        with self._writing(f"save article {article_id}") as conn:
-            if replace:
-                conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
-            if not _insert_article(conn, article_row):
-                return False
-            claim_pks = _insert_claims(conn, claim_rows)
-            hop_pks, source_pks = _insert_chains(conn, record.claims, claim_pks)
-            _insert_spans(conn, article_id, record.claims, claim_pks, hop_pks, source_pks)
-            if identities:
-                _identities.insert_identities(conn, identities)
-            mentions = _identities.mention_rows(record.article, record.claims, claim_pks)
-            if mentions:
-                conn.execute(MENTIONS.insert(), mentions)
-            if vectors is not None:
-                _links.insert_vectors(conn, claim_pks, vectors)
-            _links.insert_quantity_keys(conn, [(claim_pks[i], key) for i, key in quantity_keys])
-        return True
+        item = SaveItem(record, replace, identities, vectors, quantity_keys)
+        rows = _rows(record)
+        with self._writing(f"save article {record.article.id}") as conn:
+            return _save(conn, item, rows)
+
+    def save_many(self, items: Iterable[SaveItem | ClaimRecord]) -> list[SaveResult]:
+        """Store several articles in one transaction, each all or nothing.
+
+        Each article is written under a SAVEPOINT of its own: one that fails (a row the
+        database refuses, vectors that do not fit its claims, …) is rolled back alone and
+        reported, and the others are committed together. Cheaper than ``save`` per article
+        (one commit, one lock); the writes of each table are one statement an article.
+
+        items: ``SaveItem`` (a record with what ``save`` takes beside it) or bare records.
+        RETURNS (list[SaveResult]): one per item, in order: saved, already stored, or the error.
+        RAISES StoreError: where the whole transaction fails (the connection is lost, the
+            commit is refused): then nothing of the batch is stored.
+        """
+        todo = [item if isinstance(item, SaveItem) else SaveItem(item) for item in items]
+        results: list[SaveResult] = []
+        with self._writing(f"save {len(todo)} articles") as conn:
+            for item in todo:
+                article_id = item.record.article.id
+                try:
+                    rows = _rows(item.record)
+                    with conn.begin_nested():
+                        saved = _save(conn, item, rows)
+                except Exception as e:  # noqa: BLE001 - reported per article, the batch goes on
+                    if isinstance(e, DBAPIError) and e.connection_invalidated:
+                        raise
+                    reason = first_line(e) if isinstance(e, SQLAlchemyError) else str(e)
+                    results.append(SaveResult(article_id, False, f"{type(e).__name__}: {reason}"))
+                    continue
+                results.append(SaveResult(article_id, saved))
+        return results
 
     # -- links ------------------------------------------------------------------
 
@@ -366,14 +420,27 @@ class Store:
             return [(r.id, r.uid) for r in rows]
 
     def count_linked(self, upto: int) -> int:
-        """How many claims with a store key up to ``upto`` are linked (have a cluster)."""
+        """How many claims with a store key up to ``upto`` are linked (a candidate index checks
+        with it, once a process, that the file it loads still matches the store)."""
         with self._reading("count linked claims") as conn:
-            return int(conn.execute(select(func.count()).where(MEMBERS.c.claim_id <= upto)).scalar_one())
+            return _links.count_linked(conn, upto)
 
-    def linked_vectors(self, after: int = -1) -> tuple[list[int], list[str], np.ndarray]:
-        """(store keys, uids, vectors) of the linked claims with a store key above ``after``."""
+    def linked_vectors(self, after: int = -1) -> tuple[list[int], np.ndarray]:
+        """(store keys, vectors) of the linked claims with a store key above ``after``."""
         with self._reading("read claim vectors") as conn:
             return _links.linked_vectors(conn, after)
+
+    def index_path(self) -> Path | None:
+        """Where the candidate index of this store is kept: beside a SQLite file
+        (``FILE.db-index``), in the user's cache folder for a server (one file per store
+        address), nowhere for an in-memory store."""
+        if self._url.get_backend_name() == "sqlite":
+            database = self._url.database
+            if database in (None, "", ":memory:"):
+                return None
+            return Path(f"{database}-index")
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimgraph"
+        return cache / f"index-{hashlib.sha256(self.url.encode()).hexdigest()[:16]}"
 
     def link_claims(self, pks: Sequence[int]) -> dict[int, tuple[Article, Claim, np.ndarray]]:
         """Claims with their article and vector, by store key."""
@@ -403,15 +470,16 @@ class Store:
             return _links.unlinked(conn)
 
     def claims_without_vectors(self) -> list[tuple[int, str]]:
-        """(store key, content) of claims stored without an embedding (ingested with linking off)."""
+        """(store key, compared text) of claims stored without an embedding (ingested with
+        linking off): the frame's text where the claim has a frame, else its content."""
         with self._reading("find claims to embed") as conn:
             rows = conn.execute(
-                select(CLAIMS.c.id, CLAIMS.c.content)
+                select(CLAIMS.c.id, CLAIMS.c.content, CLAIMS.c.extra)
                 .outerjoin(VECTORS, VECTORS.c.claim_id == CLAIMS.c.id)
                 .where(VECTORS.c.claim_id.is_(None))
                 .order_by(CLAIMS.c.id)
             )
-            return [(r.id, r.content) for r in rows]
+            return [(r.id, _compared(r.content, r.extra)) for r in rows]
 
     def add_vectors(self, pks: Sequence[int], vectors: np.ndarray) -> None:
         with self._writing("store claim vectors") as conn:
@@ -513,10 +581,10 @@ class Store:
             "claims_about": [r.uid for r in rows if r.role == "about"],
         }
 
-    def _group_of(self, name: str) -> set[str]:
-        with self._reading("look up an identity") as conn:
-            ident = _identities.find(conn, name)
-            return _identities.members(conn, ident) if ident else set()
+    def _group_of(self, conn: Connection, name: str) -> set[str]:
+        """The identity a name denotes and those merged into it; empty for no identity."""
+        ident = _identities.find(conn, name)
+        return _identities.members(conn, ident) if ident else set()
 
     def merge_identities(self, a: str, b: str) -> int:
         """Record that identity ``a`` is identity ``b``; RETURNS the merge id (for undo)."""
@@ -618,51 +686,10 @@ class Store:
         """
         if limit is not None and limit < 0:
             raise ValueError(f"limit must be 0 or more, not {limit}")
-        stmt = select(CLAIMS).select_from(CLAIMS.join(ARTICLES, CLAIMS.c.article_id == ARTICLES.c.id))
-        if contains is not None:
-            stmt = stmt.where(self._contains(CLAIMS.c.content, contains))
-        if source is not None:
-            named = (
-                exists()
-                .where(HOPS.c.claim_id == CLAIMS.c.id, SOURCES.c.hop_id == HOPS.c.id)
-                .where(
-                    or_(
-                        self._contains(SOURCES.c.text, source),
-                        self._contains(SOURCES.c.name, source),
-                        self._contains(SOURCES.c.entity, source),
-                    )
-                )
-            )
-            own_voice = and_(
-                ~exists().where(HOPS.c.claim_id == CLAIMS.c.id),
-                self._contains(ARTICLES.c.outlet, source),
-            )
-            group = self._group_of(source)
-            if group:
-                by_identity = exists().where(
-                    MENTIONS.c.claim_id == CLAIMS.c.id,
-                    MENTIONS.c.role.in_(("origin", "relay")),
-                    MENTIONS.c.identity_id.in_(group),
-                )
-                stmt = stmt.where(or_(named, own_voice, by_identity))
-            else:
-                stmt = stmt.where(or_(named, own_voice))
-        if about is not None:
-            group = self._group_of(about)
-            if group:
-                stmt = stmt.where(
-                    exists().where(
-                        MENTIONS.c.claim_id == CLAIMS.c.id,
-                        MENTIONS.c.role == "about",
-                        MENTIONS.c.identity_id.in_(group),
-                    )
-                )
-            else:
-                stmt = stmt.where(self._contains(CLAIMS.c.content, about))
-        stmt = stmt.order_by(ARTICLES.c.created_at, ARTICLES.c.id, CLAIMS.c.position)
-        if limit is not None:
-            stmt = stmt.limit(limit)
         with self._reading("query claims") as conn:
+            stmt = self._claims_query(conn, source, contains, about)
+            if limit is not None:
+                stmt = stmt.limit(limit)
             claim_rows = conn.execute(stmt).all()
             ids = list(dict.fromkeys(row.article_id for row in claim_rows))
             articles: dict[str, Article] = {}
@@ -671,6 +698,104 @@ class Store:
                     articles[row.id] = _convert.article_from_row(row)
             claims = _load_claims(conn, claim_rows)
         return [(articles[row.article_id], claim) for row, claim in zip(claim_rows, claims, strict=True)]
+
+    def _claims_query(
+        self, conn: Connection, source: str | None, contains: str | None, about: str | None
+    ) -> Select[Any]:
+        """The query of ``claims``, without its limit: the rows of ``claims`` in article order.
+
+        The order comes from the indexes (articles by ``created_at, id``, their claims by
+        position): with a limit, a query walks the claims in order until the page is full,
+        which is quick for a filter that many claims pass. A source that few claims have is
+        asked as a set of claim keys that indexes give (the mentions of an identity, the
+        sources whose text matches: trigram indexes on PostgreSQL), which are then sorted:
+        ``_few`` tells which, from the database's estimate.
+        """
+        stmt = select(CLAIMS).select_from(CLAIMS.join(ARTICLES, CLAIMS.c.article_id == ARTICLES.c.id))
+        if contains is not None:
+            stmt = stmt.where(self._contains(CLAIMS.c.content, contains))
+        if source is not None:
+            keys, test = self._said_by(conn, source)
+            stmt = stmt.where(CLAIMS.c.id.in_(keys) if self._few(conn, keys) else test)
+        if about is not None:
+            group = self._group_of(conn, about)
+            if group:
+                named = select(MENTIONS.c.claim_id).where(
+                    MENTIONS.c.identity_id.in_(sorted(group)), MENTIONS.c.role == "about"
+                )
+                if self._few(conn, named):
+                    stmt = stmt.where(CLAIMS.c.id.in_(named))
+                else:
+                    stmt = stmt.where(
+                        exists().where(
+                            MENTIONS.c.claim_id == CLAIMS.c.id,
+                            MENTIONS.c.identity_id.in_(sorted(group)),
+                            MENTIONS.c.role == "about",
+                        )
+                    )
+            else:
+                stmt = stmt.where(self._contains(CLAIMS.c.content, about))
+        return stmt.order_by(ARTICLES.c.created_at, ARTICLES.c.id, CLAIMS.c.position)
+
+    def _said_by(self, conn: Connection, source: str) -> tuple[CompoundSelect[Any], ColumnElement[bool]]:
+        """Which claims a source said: named in a hop (its text, name or entity), the outlet's
+        own voice (a claim without hops), or an identity of that name (any alias).
+
+        RETURNS: the keys of those claims (a UNION ALL that indexes answer), and the same
+        as a test of one ``claims`` row (for a walk in order).
+        """
+        text_matches = or_(
+            self._contains(SOURCES.c.text, source),
+            self._contains(SOURCES.c.name, source),
+            self._contains(SOURCES.c.entity, source),
+        )
+        named = select(HOPS.c.claim_id).join(SOURCES, SOURCES.c.hop_id == HOPS.c.id).where(text_matches)
+        own_claims, own_articles = CLAIMS.alias("own_claims"), ARTICLES.alias("own_articles")
+        own_voice = (
+            select(own_claims.c.id)
+            .join(own_articles, own_claims.c.article_id == own_articles.c.id)
+            .where(
+                self._contains(own_articles.c.outlet, source),
+                ~exists().where(HOPS.c.claim_id == own_claims.c.id),
+            )
+        )
+        branches: list[Select[Any]] = [named, own_voice]
+        tests: list[ColumnElement[bool]] = [
+            exists().where(HOPS.c.claim_id == CLAIMS.c.id, SOURCES.c.hop_id == HOPS.c.id, text_matches),
+            and_(
+                ~exists().where(HOPS.c.claim_id == CLAIMS.c.id),
+                self._contains(ARTICLES.c.outlet, source),
+            ),
+        ]
+        group = self._group_of(conn, source)
+        if group:
+            by_identity = select(MENTIONS.c.claim_id).where(
+                MENTIONS.c.identity_id.in_(sorted(group)), MENTIONS.c.role.in_(("origin", "relay"))
+            )
+            branches.append(by_identity)
+            tests.append(
+                exists().where(
+                    MENTIONS.c.claim_id == CLAIMS.c.id,
+                    MENTIONS.c.identity_id.in_(sorted(group)),
+                    MENTIONS.c.role.in_(("origin", "relay")),
+                )
+            )
+        return union_all(*branches), or_(*tests)
+
+    def _few(self, conn: Connection, keys: Select[Any] | CompoundSelect[Any]) -> bool:
+        """Whether the database expects few claim keys (under ``_FEW``) from this query.
+
+        PostgreSQL: its planner's estimate (EXPLAIN, nothing run), which the trigram and
+        mention indexes' statistics inform. SQLite has no index for a part of a text:
+        finding the keys would read every source, so a walk in order is always better.
+        """
+        if conn.dialect.name != "postgresql":
+            return False
+        compiled = keys.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+        plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return float(plan[0]["Plan"]["Plan Rows"]) < _FEW
 
     def count_articles(self) -> int:
         """How many articles are stored."""
@@ -681,6 +806,51 @@ class Store:
         """How many claims are stored, over all articles."""
         with self._reading("count claims") as conn:
             return int(conn.execute(select(func.count()).select_from(CLAIMS)).scalar_one())
+
+    def search(self, q: str, limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        """Claims (with their articles) and articles whose words match a query, best first.
+
+        Full text with the database's own index (SQLite FTS5 ranked by bm25, PostgreSQL
+        tsvector ranked by ts_rank), English stemming: "troops" finds "troop". Every word
+        of the query must be in a claim's content, or in an article's title or text.
+
+        q (str): what the user typed; its words are searched for, never read as FTS syntax.
+        limit (int): hits to return, 1 to ``MAX_LIMIT`` (500).
+        offset (int): hits to skip first (paging), 0 to ``MAX_OFFSET`` (10,000).
+        RETURNS (list[SearchHit]): claims and articles together, by score (higher first).
+        RAISES ValueError: for an empty query (no word in it), one too long, or a limit or
+            offset out of range.
+        """
+        words = _search.terms(q)
+        _search.check_page(limit, offset)
+        wanted = offset + limit
+        with self._reading("search") as conn:
+            claim_hits = _search.claim_ids(conn, words, wanted)
+            article_hits = _search.article_ids(conn, words, wanted)
+            ranked: list[tuple[float, int, str, int]] = [(-score, 0, "", pk) for pk, score in claim_hits] + [
+                (-score, 1, aid, 0) for aid, score in article_hits
+            ]
+            ranked.sort()
+            page = ranked[offset:wanted]
+            pks = [pk for _, kind, _, pk in page if kind == 0]
+            claim_rows: dict[int, Row[Any]] = {}
+            for chunk in _chunks(pks):
+                for row in conn.execute(select(CLAIMS).where(CLAIMS.c.id.in_(chunk))):
+                    claim_rows[row.id] = row
+            ordered = [claim_rows[pk] for pk in pks if pk in claim_rows]
+            claims = dict(zip((r.id for r in ordered), _load_claims(conn, ordered), strict=True))
+            ids = list(dict.fromkeys([r.article_id for r in ordered] + [a for _, k, a, _ in page if k == 1]))
+            articles: dict[str, Article] = {}
+            for chunk in _chunks(ids):
+                for row in conn.execute(select(ARTICLES).where(ARTICLES.c.id.in_(chunk))):
+                    articles[row.id] = _convert.article_from_row(row)
+        hits: list[SearchHit] = []
+        for neg, kind, aid, pk in page:
+            if kind == 0 and pk in claims:
+                hits.append(SearchHit("claim", -neg, articles[claim_rows[pk].article_id], claims[pk]))
+            elif kind == 1 and aid in articles:
+                hits.append(SearchHit("article", -neg, articles[aid]))
+        return hits
 
     def _lower(self, value: ColumnElement[Any]) -> ColumnElement[str]:
         if self._url.get_backend_name() == "sqlite":
@@ -696,6 +866,14 @@ class Store:
 
 
 # -- writing, one step at a time (tests break in between) ----------------------
+
+
+def _compared(content: str, extra: Any) -> str:
+    """What linking compares of a stored claim (``link.linker.compared``): its frame's text, else
+    its content."""
+    frame = extra.get("frame") if isinstance(extra, dict) else None
+    text = frame.get("text") if isinstance(frame, dict) else None
+    return text if isinstance(text, str) and text else content
 
 
 def _rows(record: ClaimRecord) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -718,6 +896,32 @@ def _rows(record: ClaimRecord) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return article_row, claim_rows
 
 
+def _save(conn: Connection, item: SaveItem, rows: tuple[dict[str, Any], list[dict[str, Any]]]) -> bool:
+    """Write one article with everything it carries: one statement a table.
+
+    RETURNS (bool): False where the article was stored already (nothing is written).
+    """
+    record = item.record
+    article_id = record.article.id
+    article_row, claim_rows = rows
+    if item.replace:
+        conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
+    if not _insert_article(conn, article_row):
+        return False
+    claim_pks = _insert_claims(conn, claim_rows)
+    hop_pks, source_pks = _insert_chains(conn, record.claims, claim_pks)
+    _insert_spans(conn, article_id, record.claims, claim_pks, hop_pks, source_pks)
+    if item.identities:
+        _identities.insert_identities(conn, item.identities)
+    mentions = _identities.mention_rows(record.article, record.claims, claim_pks)
+    if mentions:
+        conn.execute(MENTIONS.insert(), mentions)
+    if item.vectors is not None:
+        _links.insert_vectors(conn, claim_pks, item.vectors)
+    _links.insert_quantity_keys(conn, [(claim_pks[i], key) for i, key in item.quantity_keys])
+    return True
+
+
 def _insert_article(conn: Connection, row: dict[str, Any]) -> bool:
     """Insert the article row unless its id is there; RETURNS whether it inserted."""
     insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -734,6 +938,14 @@ def _insert_returning_ids(conn: Connection, table: Table, rows: list[dict[str, A
     """Insert rows; RETURNS their new ids, in the order of ``rows``."""
     if not rows:
         return []
+    if conn.dialect.name == "sqlite":
+        # SQLite's RETURNING cannot promise the order of many rows, and SQLAlchemy would
+        # then insert them one statement a row: the writer holds the write lock (BEGIN
+        # IMMEDIATE), so it gives the keys itself, after the largest, in one executemany
+        last = conn.execute(select(func.max(table.c.id))).scalar_one() or 0
+        ids = list(range(last + 1, last + 1 + len(rows)))
+        conn.execute(insert(table), [{**row, "id": pk} for row, pk in zip(rows, ids, strict=True)])
+        return ids
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(conn.execute(stmt, rows).scalars())
 

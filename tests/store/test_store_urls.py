@@ -17,7 +17,7 @@ from claimgraph.store._engine import parse_url
 
 
 def test_store_exports() -> None:
-    assert claimgraph.store.__all__ == ["DEFAULT_URL", "Store", "head_revision"]
+    assert claimgraph.store.__all__ == ["DEFAULT_URL", "SaveItem", "SaveResult", "Store", "head_revision"]
     assert DEFAULT_URL == Settings().db_url
 
 

@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from claimgraph.store._engine import make_engine, parse_url
-from claimgraph.store.schema import Base
+from claimgraph.store.schema import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,6 +24,8 @@ def _configure(connection: Connection) -> None:
         # SQLite alters tables by copying them; batch mode does that for later revisions
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # the search objects of 0005 (FTS5 tables, tsvector columns, GIN indexes) are not models
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,6 +39,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=url.get_backend_name() == "sqlite",
         dialect_opts={"paramstyle": "named"},
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
