@@ -24,7 +24,16 @@ from claimgraph.link.contradictions import quantity_key
 from claimgraph.link.gazetteer import Gazetteer, default_gazetteer
 from claimgraph.link.identities import Resolver
 from claimgraph.link.index import CandidateIndex
-from claimgraph.link.linker import JudgeFn, Link, LinkClaim, LinkSettings, asker, compared, recluster
+from claimgraph.link.linker import (
+    JudgeFn,
+    Link,
+    LinkClaim,
+    LinkSettings,
+    asker,
+    compared,
+    plausible_neighbours,
+    recluster,
+)
 from claimgraph.link.linker import link as link_stage
 from claimgraph.model import Article, Claim, ClaimRecord
 from claimgraph.nlp.pipeline import Extractor
@@ -165,6 +174,11 @@ def _extract(
             yield from records
 
 
+#: articles linked between two saves of the candidate index (a run that is killed loads the last
+#: save and reads what was linked since from the store)
+SAVE_EVERY = 500
+
+
 class Linker:
     """Links stored claims across articles, a new article at a time, against what is stored.
 
@@ -185,8 +199,8 @@ class Linker:
         self._judge = judge
         self.settings = settings or LinkSettings()
         self.index: CandidateIndex | None = None
-        self._indexed: set[int] = set()  # store keys this process added to the index itself
-        self._last = -1  # the highest store key the index has seen
+        self._pending: set[int] = set()  # the article being linked: added once it is linked
+        self._unsaved = 0  # articles linked since the index was last saved
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if self._encode is None:
@@ -195,7 +209,11 @@ class Linker:
             self._encode = Encoder.load().encode
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(self._encode(texts), dtype=np.float32)
+        # claims of one sentence share their compared text: each distinct text is encoded once
+        distinct = list(dict.fromkeys(texts))
+        vectors = np.asarray(self._encode(distinct), dtype=np.float32)
+        row = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row[t] for t in texts]]
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if self._judge is None:
@@ -205,60 +223,91 @@ class Linker:
         return self._judge(pairs)
 
     def _index(self) -> CandidateIndex:
-        """The candidate index, brought up to what is linked in the store now: another process
-        linking into the same store adds claims between two calls. Claims linked since the
-        last call mostly have higher store keys (under the writer lock, articles are linked
-        in the order they are saved); where the count of linked claims up to the highest key
-        seen says otherwise (stragglers linked late, a relink, a deletion, a reused key), the
-        index is built again from the store."""
-        if self.index is not None:
-            pks, uids, vectors = self.store.linked_vectors(self._last)
-            keep = [i for i, pk in enumerate(pks) if pk not in self._indexed]
-            if keep:
-                self.index.add([uids[i] for i in keep], vectors[keep])
-                self._indexed.update(pks[i] for i in keep)
-            if pks:
-                self._last = max(self._last, pks[-1])
-            if self.store.count_linked(upto=self._last) == len(self._indexed):
-                return self.index
-        self.index = CandidateIndex()
-        pks, uids, vectors = self.store.linked_vectors(-1)
-        self.index.add(uids, vectors)
-        self._indexed, self._last = set(pks), (pks[-1] if pks else -1)
+        """The candidate index, brought up to what the store holds now.
+
+        Loaded from the file beside the store when that matches it (checked once a process),
+        else built from the store's vectors (and saved). Then, before each article, the claims
+        stored since (by this or another process: keys above the highest the index holds) are
+        added: a range read whose cost is what it returns, not the store's size. Claims deleted
+        elsewhere are dropped when a search finds them gone (``link``)."""
+        if self.index is None:
+            path = self.store.index_path()
+            loaded = CandidateIndex.load(path) if path is not None else None
+            if loaded is not None:
+                index, meta = loaded
+                if meta.get("store") == self.store.url and self.store.count_linked(index.last) == len(index):
+                    self.index = index
+            if self.index is None:
+                self.index = CandidateIndex()
+        pks, vectors = self.store.linked_vectors(self.index.last)
+        keep = [i for i, pk in enumerate(pks) if pk not in self._pending]
+        if keep:
+            self.index.add([pks[i] for i in keep], vectors[keep])
         return self.index
+
+    def save_index(self) -> None:
+        """Write the candidate index beside the store (the next run loads it instead of building it)."""
+        path = self.store.index_path()
+        if self.index is not None and path is not None and len(self.index):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.index.save(path, {"store": self.store.url})
+                self._unsaved = 0
+            except OSError:
+                pass  # a cache: the next run builds it again
 
     def link(self, pks: list[int]) -> int:
         """Link these stored claims (saved with their vectors) to everything stored; RETURNS links made."""
+        self._pending = set(pks)
+        try:
+            index = self._index()
+        finally:
+            self._pending = set()
         new = self.store.link_claims(pks)
         if not new:
             return 0
         order = [pk for pk in pks if pk in new]
         mine = {pk: LinkClaim(new[pk][1], new[pk][0], new[pk][2]) for pk in order}
         vecs = np.stack([mine[pk].vector for pk in order])
-        index = self._index()
-        own = {mine[pk].id for pk in order}
-        wanted = {uid for _, found in index.similar(vecs, self.settings.floor) for uid, _ in found} - own
-        uid_pk = self.store.claim_pks(sorted(wanted)) if wanted else {}
+        cfg = self.settings
+        found = index.search(vecs, cfg.neighbours, cfg.floor)
+        wanted = sorted({key for near in found for key, _ in near} - set(order))
+        loaded = self.store.link_claims(wanted)
+        gone = [pk for pk in wanted if pk not in loaded]
+        if gone:
+            index.remove(gone)  # deleted by another process since the index read them
+        # per new claim, its nearest stored claims that blocking lets through (shared canonical
+        # entity, publication dates close enough)
+        first = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
+        allowed = dict(
+            zip(order, plausible_neighbours([mine[pk] for pk in order], found, first, cfg), strict=True)
+        )
+        plausible = set().union(*allowed.values())
         # the candidates' whole components: the clusters the new claims may join
-        near = self.store.components(list(uid_pk.values())) if uid_pk else set()
+        near_pks = self.store.components(sorted(plausible)) if plausible else set()
         keys = [k for pk in order for k in quantity_keys(mine[pk].claim)]
         counting = set(self.store.quantity_matches(keys)) if keys else set()
-        loaded = self.store.link_claims(sorted((near | counting) - set(order)))
+        more = sorted((near_pks | counting) - set(order) - set(loaded))
+        loaded.update(self.store.link_claims(more))
         stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
         uid_of = {pk: lc.id for pk, lc in {**stored, **mine}.items()}
         pk_of = {uid: pk for pk, uid in uid_of.items()}
+        nearest: dict[str, set[str]] = {}
+        for own in order:
+            nearest.setdefault(mine[own].id, set()).update(uid_of[key] for key in allowed[own])
         stored_links = [
             Link(uid_of[a], uid_of[b], s, tuple(json.loads(r)) if r else ())
-            for a, b, s, r in self.store.links_among(sorted(near))
+            for a, b, s, r in self.store.links_among(sorted(near_pks))
             if a in uid_of and b in uid_of
         ]
         result = link_stage(
             [mine[pk] for pk in order],
-            [stored[pk] for pk in sorted(near) if pk in stored],
+            [stored[pk] for pk in sorted(near_pks) if pk in stored],
             stored_links,
             self.judge,
-            self.settings,
+            cfg,
             numbers=[stored[pk] for pk in sorted(counting) if pk in stored],
+            nearest=nearest,
         )
         self.store.apply_linking(
             [(pk_of[x.a], pk_of[x.b], x.score, json.dumps(list(x.reasons))) for x in result.links],
@@ -266,9 +315,10 @@ class Linker:
             {pk: result.clusters[uid] for pk, uid in uid_of.items() if uid in result.clusters},
             [(pk_of[a], pk_of[b], c.kind, c.reason) for a, b, c in result.contradictions],
         )
-        index.add([mine[pk].id for pk in order], vecs)
-        self._indexed.update(order)
-        self._last = max(self._last, *order)
+        index.add(order, vecs)
+        self._unsaved += 1
+        if self._unsaved >= SAVE_EVERY:
+            self.save_index()
         return len(result.links)
 
     def link_unlinked(self) -> int:
@@ -280,6 +330,8 @@ class Linker:
             by_article.setdefault(art.id, []).append(pk)
         for pks in by_article.values():
             total += self.link(sorted(pks))
+        if by_article:
+            self.save_index()
         return total
 
     def relink(self) -> int:
@@ -294,20 +346,23 @@ class Linker:
             part = missing[i : i + 256]
             self.store.add_vectors([pk for pk, _ in part], self.encode([text for _, text in part]))
         self.store.clear_links()
-        self.index = None
+        self.index = CandidateIndex()  # nothing is linked: articles join it as they are linked again
         return self.link_unlinked()
 
     def delete_article(self, article_id: str) -> bool:
         """Delete an article; the clusters its claims were in are computed again without them."""
         with self.store.writer():
-            return self._delete_article(article_id)
+            deleted = self._delete_article(article_id)
+            self.save_index()
+            return deleted
 
     def _delete_article(self, article_id: str) -> bool:
         pks = [pk for pk, _ in self.store.article_claim_pks(article_id)]
         near = self.store.components(pks) - set(pks) if pks else set()
         if not self.store.delete_article(article_id):
             return False
-        self.index = None
+        if self.index is not None:
+            self.index.remove(pks)
         if near:
             loaded = self.store.link_claims(sorted(near))
             claims = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
@@ -375,12 +430,18 @@ def ingest(
     on_article: Callable[[Article | InputError], None] | None = None,
     linker: Linker | None = None,
     link: bool = True,
+    dask: str | None = None,
+    on_partition: Callable[[Any], None] | None = None,
 ) -> IngestReport:
     """Read, analyse and store every article under ``paths``; one transaction per article.
 
     An article already stored is not analysed again, so running an interrupted ingest
     again completes it. ``link=False`` stores claims without linking them across articles
     (no embeddings); ``claimgraph relink`` can link them later.
+
+    ``dask`` (``local:N`` or ``tcp://HOST:PORT``): read and analyse on that Dask cluster,
+    partition by partition (see ``claimgraph.distributed``; ``on_partition`` hears of each
+    partition done); this process alone resolves, stores and links, in input order.
     """
     from claimgraph.store import Store
 
@@ -404,7 +465,14 @@ def ingest(
         # what an earlier, interrupted run saved but did not link
         with store.writer():
             linking.link_unlinked()
-    for extracted in _extract(fresh(), settings, extractor):
+    if dask is None:
+        source = _extract(fresh(), settings, extractor)
+    else:
+        source = _dask_extract(
+            dask, paths, settings, store, report, outlet=outlet, published=published,
+            on_article=on_article, on_partition=on_partition,
+        )  # fmt: skip
+    for extracted in source:
         if isinstance(extracted, InputError):
             report.failed.append(extracted)
             if on_article is not None:
@@ -422,7 +490,45 @@ def ingest(
             report.failed.append(error)
             if on_article is not None:
                 on_article(error)
+    if link:
+        with store.writer():  # writers save and load it under the lock: never half of two saves
+            linking.save_index()
     return report
+
+
+def _dask_extract(
+    address: str,
+    paths: Sequence[Path],
+    settings: Settings,
+    store: Any,
+    report: IngestReport,
+    *,
+    outlet: str | None,
+    published: str | None,
+    on_article: Callable[[Article | InputError], None] | None,
+    on_partition: Callable[[Any], None] | None,
+) -> Iterator[ClaimRecord | InputError]:
+    """``_extract(fresh())`` on a Dask cluster: what each partition read, reported as it is
+    read; the records of the articles not stored yet, in input order; a partition that
+    failed for good, as one error."""
+    from claimgraph.distributed import extract
+
+    stored = store.has_article if store.count_articles() else None  # a rerun: skip what is stored
+    for part in extract(
+        paths, settings, address, outlet=outlet, published=published, stored=stored, on_partition=on_partition
+    ):
+        if part.error is not None:
+            yield part.error
+            continue
+        for read, extracted in part.items:
+            if on_article is not None:
+                on_article(read)
+            if isinstance(read, InputError):
+                report.failed.append(read)
+            elif extracted is None or store.has_article(read.id):
+                report.already += 1
+            else:
+                yield extracted
 
 
 def _store_one(

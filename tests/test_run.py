@@ -157,36 +157,98 @@ def test_run_a_store_error_on_one_article_fails_that_article_alone(tmp_path: Pat
 
 
 class _LinkedClaims:
-    """The two store calls the candidate index is refreshed with, over a dict of linked claims."""
+    """The store calls the candidate index is loaded and refreshed with, over a dict of linked claims."""
 
     def __init__(self) -> None:
         import numpy as np
 
         self.np = np
-        self.linked: dict[int, str] = {}
+        self.linked: dict[int, int] = {}
+        self.url = "memory"
+
+    def index_path(self) -> None:
+        return None
 
     def linked_vectors(self, after: int = -1):  # type: ignore[no-untyped-def]
         pks = sorted(pk for pk in self.linked if pk > after)
-        vecs = self.np.ones((len(pks), 384), dtype=self.np.float32) / 384**0.5
-        return pks, [self.linked[pk] for pk in pks], vecs
+        vecs = self.np.zeros((len(pks), 384), dtype=self.np.float32)
+        for row, pk in enumerate(pks):
+            vecs[row, self.linked[pk]] = 1.0
+        return pks, vecs
 
     def count_linked(self, upto: int) -> int:
         return sum(1 for pk in self.linked if pk <= upto)
 
 
-def test_run_candidate_index_sees_claims_other_processes_linked_in_any_order() -> None:
+def _keys(index) -> list[int]:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    found = index.search(np.eye(384, dtype=np.float32)[:8], 10, 0.5)
+    return sorted(key for near in found for key, _ in near)
+
+
+def test_run_candidate_index_sees_claims_other_processes_linked_since() -> None:
     from claimgraph.run import Linker
 
     store = _LinkedClaims()
     linker = Linker(store)
-    store.linked.update({1: "a", 2: "b"})
-    assert sorted(linker._index().ids) == ["a", "b"]
-    store.linked[5] = "e"  # linked by another process since
-    assert sorted(linker._index().ids) == ["a", "b", "e"]
-    store.linked[3] = "c"  # a straggler another process linked late: a lower key
-    assert sorted(linker._index().ids) == ["a", "b", "c", "e"]
-    del store.linked[2]  # deleted elsewhere: the index is built again
-    assert sorted(linker._index().ids) == ["a", "c", "e"]
+    store.linked.update({1: 1, 2: 2})
+    assert _keys(linker._index()) == [1, 2]
+    store.linked[5] = 5  # linked by another process since
+    assert _keys(linker._index()) == [1, 2, 5]
+    # a straggler linked late elsewhere, with a lower key, is seen by the next process
+    store.linked[3] = 3
+    assert _keys(linker._index()) == [1, 2, 5]
+    assert _keys(Linker(store)._index()) == [1, 2, 3, 5]
+
+
+def test_run_candidate_index_is_saved_beside_the_store_and_built_again_when_it_does_not_match(
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+
+    from claimgraph.link.index import CandidateIndex
+
+    index = CandidateIndex()
+    index.add([3, 7], np.eye(384, dtype=np.float32)[:2])
+    path = tmp_path / "s.db-index"
+    index.save(path, {"store": "sqlite:///s.db"})
+    loaded = CandidateIndex.load(path)
+    assert loaded is not None
+    again, meta = loaded
+    assert meta["store"] == "sqlite:///s.db" and again.last == 7 and len(again) == 2
+    assert again.search(np.eye(384, dtype=np.float32)[:1], 5, 0.5) == [[(3, 1.0)]]
+    path.write_bytes(b"half a file")
+    assert CandidateIndex.load(path) is None
+    assert CandidateIndex.load(tmp_path / "missing") is None
+
+
+def test_run_candidate_index_turns_approximate_past_its_exact_size_with_the_same_answers() -> None:
+    import numpy as np
+
+    from claimgraph.link.index import CandidateIndex
+
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(300, 384)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    exact, graph = CandidateIndex(exact_below=10_000), CandidateIndex(exact_below=100)
+    for start in range(0, 300, 50):
+        keys = list(range(start, start + 50))
+        exact.add(keys, vecs[start : start + 50])
+        graph.add(keys, vecs[start : start + 50])
+    assert graph.approximate and not exact.approximate
+    queries = vecs[:20] + 0.05 * rng.normal(size=(20, 384)).astype(np.float32)
+    want = [[k for k, _ in near] for near in exact.search(queries, 5, -1.0)]
+    got = [[k for k, _ in near] for near in graph.search(queries, 5, -1.0)]
+    assert want == got
+    # built alike, two graphs give the same answers (one thread, in key order)
+    twin = CandidateIndex(exact_below=100)
+    for start in range(0, 300, 50):
+        twin.add(list(range(start, start + 50)), vecs[start : start + 50])
+    assert twin.search(queries, 5, -1.0) == graph.search(queries, 5, -1.0)
+    graph.remove([0, 1])
+    assert len(graph) == 298 and not graph.contains(0)
+    assert all(0 not in [k for k, _ in near] for near in graph.search(queries[:1], 5, -1.0))
 
 
 def test_run_input_error_survives_a_trip_to_a_worker_process() -> None:

@@ -242,6 +242,23 @@ def _open_store(db: str, *, create: bool = False) -> Any:
         _fail(str(e))
 
 
+def _check_dask(address: str, processes: int) -> None:
+    """A usable ``--dask`` address, alone, with ``distributed`` installed: checked before any work."""
+    from claimgraph.distributed import parse_address, require_distributed
+
+    if processes > 1:
+        _fail(
+            "--dask and --processes cannot be used together: the Dask workers are the processes "
+            "(--dask local:N for N of them on this machine)",
+            2,
+        )
+    try:
+        parse_address(address)
+        require_distributed()
+    except ClaimgraphError as e:
+        _fail(str(e), 2)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to read.")],
@@ -254,6 +271,16 @@ def ingest(
     link: Annotated[
         bool, typer.Option("--link/--no-link", help="Link claims across articles (sentence embeddings).")
     ] = True,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Read and analyse on a Dask cluster: local:N (N worker processes on this machine) "
+            "or tcp://HOST:PORT (a running scheduler whose workers have claimgraph installed and see "
+            "the paths); this process alone writes the store. Needs pip install 'claimgraph[dask]'.",
+        ),
+    ] = None,
 ) -> None:
     """Read, analyse and store every article under the paths; report what could not be read.
 
@@ -263,6 +290,8 @@ def ingest(
     from claimgraph.run import ingest as run_ingest
 
     _check_date(published)
+    if dask is not None:
+        _check_dask(dask, processes)
     settings = _settings(
         processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes
     )
@@ -291,10 +320,13 @@ def ingest(
                 seen.add(where)
                 progress.advance(task)
 
+        def on_partition(done: Any) -> None:
+            progress.update(task, description=f"partitions {done.done}/{done.total}")
+
         try:
             report = run_ingest(
                 paths, settings, store, outlet=outlet, published=published,
-                on_article=on_article, link=link,
+                on_article=on_article, link=link, dask=dask, on_partition=on_partition,
             )  # fmt: skip
         except ClaimgraphError as e:
             _fail(str(e))

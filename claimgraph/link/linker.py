@@ -8,11 +8,13 @@ function handed in.
 
 How a pair is decided:
 
-1. *Candidates.* Two claims of different articles are compared when the cosine of
-   their sentence embeddings reaches ``floor`` and one is among the ``top`` nearest of
-   the other in the other's article (both, with ``mutual``) (a property of the two articles alone, so the
-   result does not depend on arrival order). Claims of fewer than ``MIN_WORDS``
-   content words assert too little to match anything.
+1. *Candidates.* The candidate index gives each new claim its ``neighbours`` nearest
+   stored claims by embedding, at least ``floor`` (``nearest``); *blocking* drops the
+   pairs whose contents name canonical entities, none in common, or whose articles were
+   published more than ``window_days`` apart (``blocked``); of the rest, a pair is judged
+   when one is among the ``top`` nearest of the other in the other's article (both, with
+   ``mutual``). Claims of fewer than ``MIN_WORDS`` content words assert too little to
+   match anything.
 2. *The frame* (``Claim.frame``) vetoes where it is reliable: one predicate with
    different agents or patients (canonical entities), disjoint times, or different
    counts of one counted thing mean "not the same claim" (the last is a contradiction
@@ -38,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -82,6 +85,19 @@ class LinkSettings:
     same_article: float = 0.9
     agreement: float = 0.5
     frame_veto: bool = True
+    #: stored claims a new claim is compared with at most: its nearest by embedding (the
+    #: candidate index), before blocking
+    neighbours: int = 10
+    #: blocking: two claims whose content names canonical entities, none in common, are not
+    #: compared
+    block_entities: bool = True
+    #: blocking: two claims of articles published more than this many days apart are not
+    #: compared (None: no window; an article without a date passes)
+    window_days: int | None = 60
+    #: when a merge of clusters asks about pairs no link records, a pair whose cosine is
+    #: below ``floor`` counts as not one claim without asking the judge (as it could never
+    #: have been a candidate)
+    floor_in_merges: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,14 +195,74 @@ def frames_agree(a: Claim, b: Claim) -> bool:
     return bool(core_a & core_b)
 
 
+# -- blocking --------------------------------------------------------------------------------------
+
+
+def canonical_entities(claim: Claim) -> frozenset[str]:
+    """The canonical entities a claim's content names (its entities and its frame's arguments)."""
+    out = {e.entity for e in claim.entities if e.entity}
+    if claim.frame is not None:
+        out |= {a.entity for a in claim.frame.arguments if a.entity}
+    return frozenset(out)
+
+
+def blocked(a: Claim, article_a: Article, b: Claim, article_b: Article, settings: LinkSettings) -> str | None:
+    """Why two claims are not even compared (blocking), or None where they may be one claim."""
+    if settings.block_entities:
+        ea, eb = canonical_entities(a), canonical_entities(b)
+        if ea and eb and not ea & eb:
+            return "no canonical entity in common"
+    if settings.window_days is not None:
+        da, db = _day(article_a.published), _day(article_b.published)
+        if da is not None and db is not None and abs((da - db).days) > settings.window_days:
+            return f"published {abs((da - db).days)} days apart"
+    return None
+
+
+def _day(published: str | None) -> date | None:
+    """The day of an ISO publication date or time; None where there is none or it is not one."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def plausible_neighbours(
+    new: Sequence[LinkClaim],
+    found: Sequence[Sequence[tuple[int, float]]],
+    stored: Mapping[int, LinkClaim],
+    settings: LinkSettings,
+) -> list[set[int]]:
+    """For each new claim, the keys of the nearest stored claims the index ``found`` for it that
+    blocking lets through (those missing from ``stored`` are gone: deleted since)."""
+    out = []
+    for a, near in zip(new, found, strict=True):
+        out.append(
+            {
+                key
+                for key, _ in near
+                if key in stored
+                and blocked(a.claim, a.article, stored[key].claim, stored[key].article, settings) is None
+            }
+        )
+    return out
+
+
 # -- pairs -----------------------------------------------------------------------------------------
 
 
 def candidate_pairs(
-    new: Sequence[LinkClaim], others: Sequence[LinkClaim], settings: LinkSettings
+    new: Sequence[LinkClaim],
+    others: Sequence[LinkClaim],
+    settings: LinkSettings,
+    nearest: Mapping[str, set[str]] | None = None,
 ) -> list[tuple[LinkClaim, LinkClaim, float]]:
-    """The pairs to judge, with their cosine: across articles, mutual top-``top`` above the floor;
-    inside the new article, pairs above the floor (only restatements will link)."""
+    """The pairs to judge, with their cosine: across articles, top-``top`` above the floor (either
+    side's, or both with ``mutual``) that blocking lets through, and only among a new claim's
+    ``nearest`` stored claims where the candidate index gave them (uid -> uids); inside the new
+    article, pairs above the floor (only restatements will link)."""
     mine = [c for c in new if len(c.words) >= MIN_WORDS]
     if not mine:
         return []
@@ -234,6 +310,10 @@ def candidate_pairs(
                 if row[j] < settings.floor:
                     continue
                 b = everyone[j]
+                if nearest is not None and b.id not in nearest.get(a.id, ()):
+                    continue
+                if blocked(a.claim, a.article, b.claim, b.article, settings) is not None:
+                    continue
                 if j not in tops:
                     own = [k for k in by_article[a.article.id] if k < len(mine)]
                     tops[j] = top_in(sims[:, j], own)
@@ -382,15 +462,19 @@ def recluster(
 
 
 def asker(claims: Mapping[str, LinkClaim], judge: JudgeFn, settings: LinkSettings) -> AskFn:
-    """The judge, asked about claims by uid: the frame's veto first, then the score."""
+    """The judge, asked about claims by uid: the frame's veto first (and, with
+    ``floor_in_merges``, the cosine floor), then the score."""
 
     def ask(pairs: Sequence[tuple[str, str]]) -> list[bool]:
         out = [False] * len(pairs)
         todo = []
         for i, (x, y) in enumerate(pairs):
             a, b = claims[x], claims[y]
-            if not (settings.frame_veto and frame_conflict(a.claim, b.claim)):
-                todo.append(i)
+            if settings.frame_veto and frame_conflict(a.claim, b.claim):
+                continue
+            if settings.floor_in_merges and float(np.dot(a.vector, b.vector)) < settings.floor:
+                continue
+            todo.append(i)
         if todo:
             texts = [_ordered(claims[pairs[i][0]].text, claims[pairs[i][1]].text) for i in todo]
             distinct = list(dict.fromkeys(texts))
@@ -412,17 +496,20 @@ def link(
     judge: JudgeFn,
     settings: LinkSettings | None = None,
     numbers: Sequence[LinkClaim] = (),
+    nearest: Mapping[str, set[str]] | None = None,
 ) -> Linking:
     """Link a new article's claims against candidate claims.
 
     candidates: the stored claims the store found for the new ones, together with every member
     of the clusters those belong to; stored_links: the stored links among them (the components
     the new claims may join). numbers: stored claims that count the same thing as a new claim
-    (the store's quantity index), compared for contradictions whatever their cluster.
+    (the store's quantity index), compared for contradictions whatever their cluster. nearest:
+    new claim uid -> the uids of the stored claims the candidate index found nearest it; only
+    those are judged against it (None: every candidate, as for a small set held in memory).
     """
     cfg = settings or LinkSettings()
     result = Linking()
-    pairs = candidate_pairs(new, candidates, cfg)
+    pairs = candidate_pairs(new, candidates, cfg, nearest)
     made, result.vetoed = judge_pairs(pairs, judge, cfg)
     result.links = made
     every = {c.id: c for c in [*candidates, *new]}

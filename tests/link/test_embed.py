@@ -1,4 +1,4 @@
-"""The NumPy all-MiniLM-L6-v2 encoder: shape, unit length, order, determinism, reference values."""
+"""The all-MiniLM-L6-v2 encoder (onnxruntime): shape, unit length, order, determinism, reference values."""
 
 from __future__ import annotations
 

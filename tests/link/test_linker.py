@@ -12,6 +12,7 @@ from claimgraph.link.linker import (
     Link,
     LinkClaim,
     LinkSettings,
+    blocked,
     clusters,
     frame_conflict,
     frames_agree,
@@ -115,9 +116,48 @@ def test_the_frame_vetoes_another_agent_disjoint_times_and_other_counts() -> Non
     judge = TableJudge({frozenset((one.content.text, two.content.text))})
     x = LinkClaim(one, _article("one"), _vec(1))
     y = LinkClaim(two, _article("two"), _vec(1))
-    result = link([y], [x], [], judge)
+    # (blocking by entity would not even pair them: its own test is below)
+    result = link([y], [x], [], judge, LinkSettings(block_entities=False))
     assert not result.links and judge.asked == []
     assert result.vetoed and "different agents" in result.vetoed[0][2]
+
+
+def test_blocking_pairs_only_claims_with_a_common_entity_published_close_together() -> None:
+    one = _claim("c:1", "Trump won the primary in Indiana", "win", agent="per/trump")
+    two = _claim("c:2", "Sanders won the primary in Indiana", "win", agent="per/sanders")
+    three = _claim("c:3", "Trump took the primary in Indiana", "take", agent="per/trump")
+    bare = _claim("c:4", "the primary in Indiana was won", "win")
+    cfg = LinkSettings(window_days=30)
+    early, late, undated = (
+        Article(text="x", published="2016-05-03"),
+        Article(text="y", published="2016-07-03"),
+        Article(text="z"),
+    )
+    assert blocked(one, early, two, early, cfg) == "no canonical entity in common"
+    assert blocked(one, early, three, early, cfg) is None
+    assert blocked(one, early, bare, early, cfg) is None  # a claim naming no entity is not blocked
+    assert blocked(one, early, three, late, cfg) == "published 61 days apart"
+    assert blocked(one, early, three, undated, cfg) is None
+    assert blocked(one, early, three, Article(text="w", published="not a date"), cfg) is None
+    assert blocked(one, early, three, late, LinkSettings(window_days=None)) is None
+    assert blocked(one, early, two, early, LinkSettings(block_entities=False)) is None
+    # the linking stage never asks the judge about a blocked pair
+    judge = TableJudge({frozenset((one.content.text, two.content.text))})
+    result = link(
+        [LinkClaim(two, _article("two"), _vec(1))], [LinkClaim(one, _article("one"), _vec(1))], [], judge
+    )
+    assert not result.links and judge.asked == []
+
+
+def test_only_the_nearest_the_index_found_are_judged() -> None:
+    one = _claim("c:1", "Trump won the primary in Indiana", "win", agent="per/trump")
+    three = _claim("c:3", "Trump took the primary in Indiana", "take", agent="per/trump")
+    judge = TableJudge({frozenset((one.content.text, three.content.text))})
+    x, y = LinkClaim(one, _article("one"), _vec(1)), LinkClaim(three, _article("three"), _vec(1))
+    assert link([y], [x], [], judge, nearest={"c:3": set()}).links == []
+    assert [(lk.a, lk.b) for lk in link([y], [x], [], judge, nearest={"c:3": {"c:1"}}).links] == [
+        ("c:1", "c:3")
+    ]
 
 
 def test_a_name_is_not_a_count() -> None:

@@ -84,6 +84,28 @@ def test_linking_twice_and_deleting(tmp_path: Path, extractor, linker_encode) ->
     assert all(len(c) >= 1 for c in after)
 
 
+def test_linking_keeps_its_candidate_index_beside_the_store(  # type: ignore[no-untyped-def]
+    tmp_path: Path, extractor, linker_encode
+) -> None:
+    """The index is saved beside the store after an ingest and loaded by the next process; one
+    that no longer matches the store (an article deleted by another process) is built again."""
+    store = _store(tmp_path, "g.db", FILES, extractor, linker_encode)
+    saved = tmp_path / "g.db-index"
+    assert saved.exists() and (tmp_path / "g.db-index.json").exists()
+    linked = sum(len(pks) for pks in store.cluster_members().values())
+    fresh = Linker(store, linker_encode)
+    assert len(fresh._index()) == linked
+    before = saved.read_bytes()
+    echo = next(r.article.id for r in store.records() if "echo" in (r.article.source or ""))
+    gone = [pk for pk, _ in store.article_claim_pks(echo)]
+    # another process deletes an article but cannot save its index (say, it was killed)
+    store.delete_article(echo)
+    assert saved.read_bytes() == before
+    again = Linker(store, linker_encode)._index()
+    assert len(again) == linked - len(gone)
+    assert all(not again.contains(pk) for pk in gone)
+
+
 def test_linking_cluster_report_names_origins_and_relays(tmp_path: Path, extractor, linker_encode) -> None:  # type: ignore[no-untyped-def]
     store = _store(tmp_path, "e.db", FILES, extractor, linker_encode)
     reports = list(cluster_reports(store, min_size=2))
