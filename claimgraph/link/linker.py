@@ -97,7 +97,7 @@ class LinkSettings:
     #: when a merge of clusters asks about pairs no link records, a pair whose cosine is
     #: below ``floor`` counts as not one claim without asking the judge (as it could never
     #: have been a candidate)
-    floor_in_merges: bool = False
+    floor_in_merges: bool = True
 
 
 @dataclass(frozen=True)
