@@ -1,8 +1,11 @@
 """Two `claimgraph ingest` processes at once on one store lose nothing.
 
 Two real processes ingest overlapping folders into one store (SQLite, then PostgreSQL);
-the store must then equal one made by ingesting the same folders one after the other:
-article for article, link for link, cluster for cluster, contradiction for contradiction.
+the store must then equal one made by a single process ingesting the same articles one
+after the other, in the order the two processes stored them: article for article, link
+for link, cluster for cluster, contradiction for contradiction. (That order matters: a
+new claim is compared with its ten nearest stored claims, and in this corpus of five
+copies of each report a claim has more neighbours than that.)
 """
 
 from __future__ import annotations
@@ -53,9 +56,10 @@ def _folders(root: Path) -> tuple[Path, Path]:
     return out[0], out[1]
 
 
-def _ingest(folder: Path, url: str) -> subprocess.Popen[str]:
+def _ingest(folder: Path | list[Path], url: str) -> subprocess.Popen[str]:
+    paths = [str(p) for p in folder] if isinstance(folder, list) else [str(folder)]
     return subprocess.Popen(
-        [sys.executable, "-m", "claimgraph.interfaces.cli", "ingest", str(folder), "--db", url],
+        [sys.executable, "-m", "claimgraph.interfaces.cli", "ingest", *paths, "--db", url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -112,6 +116,22 @@ def _state(url: str) -> dict[str, object]:
     }
 
 
+def _stored_order(url: str) -> list[Path]:
+    """The files of the stored articles, in the order they were stored (their claims' keys)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT a.source FROM articles a JOIN "
+                "(SELECT article_id, MIN(id) AS first FROM claims GROUP BY article_id) c "
+                "ON c.article_id = a.id ORDER BY c.first"
+            )
+        )
+        out = [Path(r[0].split("#", 1)[0]) for r in rows]
+    engine.dispose()
+    return out
+
+
 def _sqlite_urls(tmp: Path) -> Iterator[tuple[str, str]]:
     yield f"sqlite:///{tmp / 'sequential.db'}", f"sqlite:///{tmp / 'concurrent.db'}"
 
@@ -126,11 +146,13 @@ def test_concurrent_ingests_equal_a_sequential_run(tmp_path: Path, backend: str)
     folder_a, folder_b = _folders(tmp_path)
     urls = _sqlite_urls(tmp_path) if backend == "sqlite" else _pg_urls(tmp_path)
     for sequential, concurrent in urls:
-        _finish(_ingest(folder_a, sequential))
-        _finish(_ingest(folder_b, sequential))
         one, two = _ingest(folder_a, concurrent), _ingest(folder_b, concurrent)
         errors = _finish(one) + _finish(two)
+        order = _stored_order(concurrent)
+        assert len(order) == len(NAMES) and all(p.exists() for p in order), order
+        _finish(_ingest(order, sequential))
         want, got = _state(sequential), _state(concurrent)
+        assert [p.name for p in _stored_order(sequential)] == [p.name for p in order]
         assert len(want["articles"]) == len(NAMES)  # type: ignore[arg-type]
         assert want["links"], "the corpus must give links, or the comparison says little"
         assert got == want, errors
