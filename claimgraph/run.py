@@ -278,9 +278,9 @@ class Linker:
             index.remove(gone)  # deleted by another process since the index read them
         # per new claim, its nearest stored claims that blocking lets through (shared canonical
         # entity, publication dates close enough)
-        first = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
+        stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
         allowed = dict(
-            zip(order, plausible_neighbours([mine[pk] for pk in order], found, first, cfg), strict=True)
+            zip(order, plausible_neighbours([mine[pk] for pk in order], found, stored, cfg), strict=True)
         )
         plausible = set().union(*allowed.values())
         # the candidates' whole components: the clusters the new claims may join
@@ -288,8 +288,7 @@ class Linker:
         keys = [k for pk in order for k in quantity_keys(mine[pk].claim)]
         counting = set(self.store.quantity_matches(keys)) if keys else set()
         more = sorted((near_pks | counting) - set(order) - set(loaded))
-        loaded.update(self.store.link_claims(more))
-        stored = {pk: LinkClaim(c, a, v) for pk, (a, c, v) in loaded.items()}
+        stored.update((pk, LinkClaim(c, a, v)) for pk, (a, c, v) in self.store.link_claims(more).items())
         uid_of = {pk: lc.id for pk, lc in {**stored, **mine}.items()}
         pk_of = {uid: pk for pk, uid in uid_of.items()}
         nearest: dict[str, set[str]] = {}
