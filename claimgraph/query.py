@@ -1,9 +1,11 @@
 """The read side: what the CLI, the REST API and the web pages ask of the store.
 
-Clusters as an analyst reads them (members, independent origins, relay tree,
-circular reporting, contradictions), the contradiction list, timelines, and the
-views the evaluations compare with gold. Everything here reads; nothing links or
-writes. Interfaces call these functions and nothing else, so they cannot disagree.
+Claims (filtered, ordered, a page at a time), articles, clusters as an analyst reads
+them (members, independent origins, relay tree, circular reporting, contradictions),
+the contradiction list, identities, timelines and the numbers reported about an
+identity over time, search, and the views the evaluations compare with gold.
+Everything here reads; nothing links or writes. The CLI, the REST API and the pages
+call these functions and nothing else, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from typing import Any
 from claimgraph.config import Settings
 from claimgraph.link.linker import LinkClaim
 from claimgraph.link.origins import Node, is_circular, origins, relays
-from claimgraph.model import Article, Claim
+from claimgraph.model import Article, Claim, ClaimRecord
+
+#: the most claims, articles or clusters one page holds (a request for more gets this many)
+MAX_PAGE = 500
 
 
 @dataclass
@@ -71,6 +76,128 @@ class ClusterReport:
             "links": self.links,
             "contradictions": self.contradictions,
         }
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """Which claims to list: every filter is optional and they combine (AND).
+
+    source: a source in any hop of the chain (any alias of an identity, or part of its
+    text); about: an identity the content names (any alias), else part of the content;
+    entity: an identity named anywhere (source or content); certainty, polarity, event:
+    exact values; since, until: the article's publication date (``YYYY[-MM[-DD]]``,
+    inclusive); text: part of the content. order: "stored", "published" or "-published".
+    """
+
+    source: str | None = None
+    about: str | None = None
+    entity: str | None = None
+    certainty: str | None = None
+    polarity: str | None = None
+    event: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    order: str = "stored"
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass
+class ClaimPage:
+    """A page of claims with their articles, in the query's order; ``more`` where a next page exists."""
+
+    rows: list[tuple[Article, Claim]]
+    query: ClaimQuery
+    more: bool = False
+
+    def records(self) -> list[ClaimRecord]:
+        """The page as claim records: one per article, its claims of the page in order."""
+        grouped: dict[str, tuple[Article, list[Claim]]] = {}
+        for article, claim in self.rows:
+            grouped.setdefault(article.id, (article, []))[1].append(claim)
+        return [ClaimRecord(article, tuple(cs)) for article, cs in grouped.values()]
+
+    def to_json(self) -> dict[str, Any]:
+        q = self.query
+        return {
+            "records": [r.to_json() for r in self.records()],
+            "count": len(self.rows),
+            "limit": q.limit,
+            "offset": q.offset,
+            "next_offset": q.offset + len(self.rows) if self.more else None,
+        }
+
+
+def claims(store: Any, query: ClaimQuery | None = None) -> ClaimPage:
+    """A page of stored claims that pass the query's filters.
+
+    RAISES ValueError: a filter value out of range (an unknown certainty, a bad order…).
+    """
+    q = query or ClaimQuery()
+    limit = max(1, min(q.limit, MAX_PAGE))
+    rows = store.claims(
+        source=q.source, contains=q.text, about=q.about, entity=q.entity, certainty=q.certainty,
+        polarity=q.polarity, event=q.event, since=q.since, until=q.until, order=q.order,
+        offset=q.offset, limit=limit + 1,
+    )  # fmt: skip
+    return ClaimPage(rows[:limit], q, more=len(rows) > limit)
+
+
+def all_claims(store: Any, query: ClaimQuery) -> list[tuple[Article, Claim]]:
+    """Every claim that passes the query's filters (no page): what the CLI prints."""
+    return list(
+        store.claims(
+            source=query.source, contains=query.text, about=query.about, entity=query.entity,
+            certainty=query.certainty, polarity=query.polarity, event=query.event, since=query.since,
+            until=query.until, order=query.order, offset=query.offset,
+            limit=None if query.limit <= 0 else query.limit,
+        )
+    )  # fmt: skip
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    """An article as lists show it: everything but its text."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published,
+        "url": article.url,
+        "source": article.source,
+    }
+
+
+def articles(store: Any, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Stored articles, newest stored first, each with its number of claims."""
+    limit = max(1, min(limit, MAX_PAGE))
+    return [{**article_summary(a), "claims": n} for a, n in store.articles(limit=limit, offset=offset)]
+
+
+@dataclass
+class ArticleView:
+    """A stored article with its claims, and the cluster of each claim reported elsewhere too
+    (claim id -> cluster id; a claim alone in its cluster is left out)."""
+
+    record: ClaimRecord
+    clusters: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.record.to_json(), "clusters": self.clusters}
+
+
+def article(store: Any, article_id: str) -> ArticleView | None:
+    """One stored article with its claims and their clusters; None if no article has that id."""
+    record = store.get_record(article_id)
+    if record is None:
+        return None
+    pks = dict(store.article_claim_pks(article_id))
+    uid_of = {pk: uid for pk, uid in pks.items()}
+    clusters: dict[str, str] = {}
+    for pk, (name, size) in store.cluster_sizes_of(list(pks)).items():
+        if size > 1 and pk in uid_of:
+            clusters[uid_of[pk]] = name
+    return ArticleView(record, clusters)
 
 
 def report(store: Any, cluster_id: str, pks: Sequence[int]) -> ClusterReport:
@@ -140,6 +267,15 @@ def cluster_reports(store: Any, min_size: int = 2, min_origins: int = 1) -> list
             out.append(rep)
     out.sort(key=lambda r: (-r.independent_origins, -r.articles, -len(r.members), r.id))
     return out
+
+
+def clusters(
+    store: Any, min_size: int = 2, min_origins: int = 1, limit: int = 50, offset: int = 0
+) -> tuple[list[ClusterReport], int]:
+    """A page of ``cluster_reports``, and how many clusters pass the filters in all."""
+    reps = cluster_reports(store, min_size=min_size, min_origins=min_origins)
+    limit = max(1, min(limit, MAX_PAGE))
+    return reps[offset : offset + limit], len(reps)
 
 
 def cluster_report(store: Any, name: str) -> ClusterReport | None:
@@ -222,6 +358,131 @@ def timeline(store: Any, what: str, settings: Settings | None = None) -> dict[st
             }
         )
     return {"timeline": title, "entries": entries}
+
+
+def entities(store: Any, kind: str | None = None) -> list[Any]:
+    """Every canonical identity (of a kind) with its aliases and counts (``IdentitySummary``)."""
+    return list(store.identities(kind=kind))
+
+
+#: the most claims an entity view lists as made by it, and as about it
+ENTITY_CLAIMS = 200
+
+
+def entity(store: Any, name: str, settings: Settings | None = None) -> dict[str, Any] | None:
+    """One identity (any alias): its names, roles over time, the claims it made and those about
+    it (ids, as ``claimgraph entity --json`` lists them, and the first ``ENTITY_CLAIMS`` of each
+    with their text and article), and ``chart``: the numbers reported about it over time
+    (``chart_series``). None where no identity has that name."""
+    detail = store.identity(name)
+    if detail is None:
+        return None
+    wanted = list(
+        dict.fromkeys(detail["claims_made"][:ENTITY_CLAIMS] + detail["claims_about"][:ENTITY_CLAIMS])
+    )
+    pks = store.claim_pks(wanted)
+    loaded = {c.id: (a, c) for a, c, _ in store.link_claims(list(pks.values())).values()}
+
+    def brief(uid: str) -> dict[str, Any] | None:
+        if uid not in loaded:
+            return None
+        art, claim = loaded[uid]
+        return {
+            "id": claim.id,
+            "text": claim.content.text,
+            "certainty": claim.certainty,
+            "polarity": claim.polarity,
+            "chain": chain_text(art, claim),
+            "article": article_summary(art),
+        }
+
+    made = [b for uid in dict.fromkeys(detail["claims_made"][:ENTITY_CLAIMS]) if (b := brief(uid))]
+    about = [b for uid in dict.fromkeys(detail["claims_about"][:ENTITY_CLAIMS]) if (b := brief(uid))]
+    line = timeline(store, detail["identity"]["id"], settings)
+    return {
+        **detail,
+        "made": made,
+        "about": about,
+        "chart": chart_series(line["entries"] if line else []),
+    }
+
+
+def chain_text(article: Article, claim: Claim) -> str:
+    """A claim's chain as one line, reporter first: "outlet → The New York Times → American
+    officials, Ukrainian officials"; the outlet alone for its own voice."""
+    outlet = article.outlet or "the outlet"
+    hops = [", ".join(s.text for s in hop.sources) or "(unnamed)" for hop in claim.chain]
+    return " → ".join([outlet, *hops])
+
+
+def _point_date(entry: dict[str, Any]) -> str | None:
+    """When a reported value holds: the date the claim is about, else when it was published."""
+    for t in entry["about"]:
+        value = t.get("value") or t.get("start")
+        if isinstance(value, str) and value[:4].isdigit():
+            return value
+    return entry["published"]
+
+
+def chart_series(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The numbers of timeline entries as series to chart, one per unit, most points first.
+
+    A point is a reported value at the date it is about (else the report's date), with its
+    claim and article. A change without a value ("halved") becomes a derived point: the
+    change applied to the latest earlier value of the biggest series, from the same article
+    where it has one, marked ``derived`` with the words that said it.
+    """
+    series: dict[str, list[dict[str, Any]]] = {}
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for e in entries:
+        date = _point_date(e)
+        if date is None:
+            continue
+        for q in e["values"]:
+            point = {
+                "date": date,
+                "value": q.get("value"),
+                "low": q.get("low"),
+                "high": q.get("high"),
+                "approximate": bool(q.get("approximate")),
+                "text": q.get("text"),
+                "counted": q.get("counted"),
+                "claim": e["claim"],
+                "claim_text": e["text"],
+                "article": e["article"]["id"],
+                "published": e["published"],
+                "derived": None,
+            }
+            if q.get("value") is not None and q.get("unit"):
+                series.setdefault(str(q["unit"]), []).append(point)
+            elif q.get("value") is None and q.get("change") is not None:
+                changes.append((point, q))
+    ordered = sorted(series.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if ordered and changes:
+        main = ordered[0][1]
+        for point, q in changes:
+            earlier = [p for p in main if p["date"] <= point["date"] and p["derived"] is None]
+            if not earlier:
+                continue
+            same = [p for p in earlier if p["article"] == point["article"]]
+            base = max(same or earlier, key=lambda p: (p["date"], p["value"]))
+            point.update(
+                value=base["value"] * float(q["change"]),
+                approximate=True,
+                counted=base["counted"],
+                derived=f"{q.get('text')} (of {base['text']})",
+            )
+            main.append(point)
+    return [
+        {"unit": unit, "points": sorted(points, key=lambda p: (p["date"], p["claim"]))}
+        for unit, points in ordered
+    ]
+
+
+def search(store: Any, q: str, limit: int = 50, offset: int = 0) -> list[Any]:
+    """Claims and articles whose words match ``q``, best first (``SearchHit``); the database's
+    own full-text index. RAISES ValueError: an empty or overlong query, a page out of range."""
+    return list(store.search(q, limit=limit, offset=offset))
 
 
 def _quantity_claims(store: Any, phrase: str, settings: Settings) -> list[tuple[Article, Claim]]:

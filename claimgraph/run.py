@@ -471,6 +471,47 @@ def ingest(
             dask, paths, settings, store, report, outlet=outlet, published=published,
             on_article=on_article, on_partition=on_partition,
         )  # fmt: skip
+    _store_all(source, store, resolver, linking, report, link, on_article)
+    return report
+
+
+def ingest_articles(
+    articles: Iterable[Article],
+    settings: Settings,
+    store: Any,
+    *,
+    extractor: Extractor | None = None,
+    linker: Linker | None = None,
+    link: bool = True,
+) -> IngestReport:
+    """Analyse and store articles already read (an API request's), as ``ingest`` does files:
+    one transaction per article, an article stored before counted as ``already``, each linked
+    against what is stored."""
+    report = IngestReport()
+
+    def fresh() -> Iterator[Article]:
+        for article in articles:
+            if store.has_article(article.id):
+                report.already += 1
+            else:
+                yield article
+
+    resolver = Resolver(gazetteer(settings), known=store.find_identity)
+    linking = linker or Linker(store)
+    _store_all(_extract(fresh(), settings, extractor), store, resolver, linking, report, link, None)
+    return report
+
+
+def _store_all(
+    source: Iterable[ClaimRecord | InputError],
+    store: Any,
+    resolver: Resolver,
+    linking: Linker,
+    report: IngestReport,
+    link: bool,
+    on_article: Callable[[Article | InputError], None] | None,
+) -> None:
+    """Store (and link) each analysed article; an article's error is reported and the rest go on."""
     for extracted in source:
         if isinstance(extracted, InputError):
             report.failed.append(extracted)
@@ -492,7 +533,6 @@ def ingest(
     if link:
         with store.writer():  # writers save and load it under the lock: never half of two saves
             linking.save_index()
-    return report
 
 
 def _dask_extract(

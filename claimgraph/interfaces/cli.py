@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -84,7 +84,7 @@ def _write_json(line: str) -> None:
     sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n")
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
@@ -353,28 +353,57 @@ def claims(
     contains: Annotated[
         str | None, typer.Option(help="Only claims whose content contains this text.")
     ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only claims naming this identity anywhere (source or content).")
+    ] = None,
+    certainty: Annotated[
+        str | None, typer.Option(help="Only claims of this certainty: certain, probable, possible, unknown.")
+    ] = None,
+    polarity: Annotated[str | None, typer.Option(help="Only positive or only negative claims.")] = None,
+    event: Annotated[str | None, typer.Option(help="Only claims of this event type.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published on or before this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    order: Annotated[
+        str, typer.Option(help="stored (as stored), published (oldest first) or -published (newest first).")
+    ] = "stored",
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many claims.")] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many claims first.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List stored claims.
 
-    Example: claimgraph claims --source NYT --about "North Korea"
+    Example: claimgraph claims --source NYT --about "North Korea" --since 2025-01
     """
+    from claimgraph.query import ClaimPage, ClaimQuery, all_claims
+
+    for flag, value in (("--since", since), ("--until", until)):
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            _fail(f"{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}", 2)
     store = _open_store(db)
-    rows = store.claims(source=source, contains=contains, limit=limit, about=about)
-    grouped: dict[str, tuple[Article, list[Claim]]] = {}
-    for article, claim in rows:
-        grouped.setdefault(article.id, (article, []))[1].append(claim)
+    q = ClaimQuery(
+        source=source, about=about, entity=entity, certainty=certainty, polarity=polarity, event=event,
+        since=since, until=until, text=contains, order=order, limit=limit or 0, offset=offset,
+    )  # fmt: skip
+    try:
+        rows = all_claims(store, q)
+    except ValueError as e:
+        _fail(str(e), 2)
+    records = ClaimPage(rows, q).records()
     if as_json:
-        for article, cs in grouped.values():
-            _write_json(ClaimRecord(article, tuple(cs)).dumps())
+        for record in records:
+            _write_json(record.dumps())
         return
     table = Table(show_lines=True, expand=True)
     table.add_column("article", ratio=1)
     table.add_column("claim", ratio=3)
     table.add_column("chain (reporter → origin)", ratio=2)
-    for article, cs in grouped.values():
-        for claim in cs:
+    for record in records:
+        article = record.article
+        for claim in record.claims:
             table.add_row(
                 escape(article.title or article.source or article.id[:19]),
                 escape(claim.content.text),
@@ -396,8 +425,9 @@ def entities(
 
     Example: claimgraph entities --kind person
     """
-    store = _open_store(db)
-    rows = store.identities(kind=kind)
+    from claimgraph.query import entities as list_identities
+
+    rows = list_identities(_open_store(db), kind)
     if as_json:
         for row in rows:
             _write_json(json.dumps(row.to_json(), ensure_ascii=False))
@@ -458,8 +488,10 @@ def entity(
                     state = f"undone {row['undone_at']}" if row["undone_at"] else "in force"
                     out.print(escape(f"{row['id']}: {row['from']} → {row['into']} ({row['at']}, {state})"))
             return
+        from claimgraph.query import entity as entity_view
+
         name = " ".join(words)
-        detail = store.identity(name)
+        detail = entity_view(store, name)
     except ClaimgraphError as e:
         _fail(str(e))
     if detail is None:
@@ -613,6 +645,54 @@ def timeline(
             escape(", ".join(e["origins"])),
         )
     out.print(table)
+
+
+@app.command()
+def serve(
+    db: DbOption = "sqlite:///claimgraph.db",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on: 127.0.0.1 (this machine only) unless told otherwise.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Bearer token that POST /api/articles (the endpoint that writes) asks for.",
+            envvar="CLAIMGRAPH_TOKEN",
+        ),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option(min=1_000, help="Largest request body read, in bytes (default 5,000,000).")
+    ] = 5_000_000,
+) -> None:
+    """Serve the web pages and the REST API over a store (created if missing).
+
+    Open http://127.0.0.1:8000/ for the pages; the API's schema is at /openapi.json.
+
+    Example: claimgraph serve --db sqlite:///claimgraph.db --port 8000
+    """
+    import threading
+
+    import uvicorn
+
+    from claimgraph.interfaces.api import create_app
+    from claimgraph.interfaces.service import Service
+
+    try:
+        service = Service(db, token=token)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    if host not in {"127.0.0.1", "localhost", "::1"} and token is None:
+        err.print(
+            f"[yellow]warning:[/] listening on {escape(host)} without --token: anyone who can reach it "
+            "can store articles",
+            highlight=False,
+        )
+    # the pipeline loads while the server starts: the first analysis does not wait for it
+    threading.Thread(target=service.warm, daemon=True).start()
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"claimgraph: serving {escape(db)} at http://{escape(shown)}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(create_app(service, max_body=max_body), host=host, port=port, log_level="warning")
 
 
 @app.command()

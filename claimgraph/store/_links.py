@@ -237,6 +237,28 @@ def clusters_of(conn: Connection, pks: Sequence[int]) -> set[str]:
     return out
 
 
+def cluster_sizes_of(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """Each claim's cluster and that cluster's size, for the claims that are in one."""
+    named: dict[int, str] = {}
+    for i in range(0, len(pks), 900):
+        for pk, cluster in conn.execute(
+            select(MEMBERS.c.claim_id, MEMBERS.c.cluster).where(
+                MEMBERS.c.claim_id.in_(list(pks[i : i + 900]))
+            )
+        ):
+            named[pk] = cluster
+    sizes: dict[str, int] = {}
+    names = sorted(set(named.values()))
+    for i in range(0, len(names), 900):
+        for cluster, n in conn.execute(
+            select(MEMBERS.c.cluster, func.count())
+            .where(MEMBERS.c.cluster.in_(names[i : i + 900]))
+            .group_by(MEMBERS.c.cluster)
+        ):
+            sizes[cluster] = int(n)
+    return {pk: (cluster, sizes.get(cluster, 1)) for pk, cluster in named.items()}
+
+
 def contradiction_rows(conn: Connection, pks: Sequence[int] | None = None) -> list[dict[str, Any]]:
     stmt = select(CONTRADICTIONS)
     if pks is not None:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    false,
     func,
     insert,
     or_,
@@ -42,7 +43,7 @@ from sqlalchemy.sql.functions import Function
 
 from claimgraph.errors import StoreError
 from claimgraph.link.gazetteer import Identity
-from claimgraph.model import Article, Claim, ClaimRecord, Hop
+from claimgraph.model import CERTAINTIES, POLARITIES, Article, Claim, ClaimRecord, Hop
 from claimgraph.store import _convert, _identities, _links, _search
 from claimgraph.store._engine import (
     DEFAULT_URL,
@@ -74,6 +75,9 @@ _CHUNK = 900
 #: a source that the database expects fewer claims of is looked up by index and sorted;
 #: one that more claims have is found by walking the claims in order (``Store._claims_query``)
 _FEW = 5_000
+
+#: the orders ``claims`` lists in
+ORDERS = ("stored", "published", "-published")
 
 #: articles read per query by ``Store.records``
 _BATCH = 200
@@ -534,6 +538,11 @@ class Store:
         with self._reading("read clusters") as conn:
             return _links.clusters_of(conn, pks)
 
+    def cluster_sizes_of(self, pks: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Each claim's cluster and how many claims that cluster has (claims in none are left out)."""
+        with self._reading("read clusters") as conn:
+            return _links.cluster_sizes_of(conn, pks)
+
     def contradictions(self, pks: Sequence[int] | None = None) -> list[dict[str, Any]]:
         with self._reading("read contradictions") as conn:
             return _links.contradiction_rows(conn, pks)
@@ -670,6 +679,15 @@ class Store:
         contains: str | None = None,
         limit: int | None = None,
         about: str | None = None,
+        *,
+        entity: str | None = None,
+        certainty: str | None = None,
+        polarity: str | None = None,
+        event: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        offset: int = 0,
+        order: str = "stored",
     ) -> list[tuple[Article, Claim]]:
         """Stored claims with their articles, oldest article first, in article order.
 
@@ -681,13 +699,54 @@ class Store:
         contains (str | None): case-insensitive part of the claim's content.
         about (str | None): an identity (any alias) the claim's content names; or,
             when no identity has that name, a case-insensitive part of the content.
-        limit (int | None): at most this many claims.
+        entity (str | None): an identity (any alias) named anywhere in the claim: as a
+            source of its chain or in its content.
+        certainty, polarity (str | None): only claims with this value (``model.CERTAINTIES``,
+            ``model.POLARITIES``).
+        event (str | None): only claims of this event type.
+        since, until (str | None): only claims of articles published on or after, on or
+            before, this date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; an article without a
+            date is left out by either).
+        limit (int | None): at most this many claims. offset (int): claims to skip first.
+        order (str): "stored" (articles as stored, their claims in order), "published" or
+            "-published" (by the articles' dates, oldest or newest first).
         RETURNS (list[tuple[Article, Claim]]): each claim with its article.
+        RAISES ValueError: a limit, offset, order, certainty or polarity out of range.
         """
         if limit is not None and limit < 0:
             raise ValueError(f"limit must be 0 or more, not {limit}")
+        if offset < 0:
+            raise ValueError(f"offset must be 0 or more, not {offset}")
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+        if certainty is not None and certainty not in CERTAINTIES:
+            raise ValueError(f"certainty must be one of {', '.join(CERTAINTIES)}, not {certainty!r}")
+        if polarity is not None and polarity not in POLARITIES:
+            raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}, not {polarity!r}")
         with self._reading("query claims") as conn:
-            stmt = self._claims_query(conn, source, contains, about)
+            stmt = self._claims_query(conn, source, contains, about, order=order)
+            if entity is not None:
+                group = self._group_of(conn, entity)
+                stmt = stmt.where(
+                    exists().where(
+                        MENTIONS.c.claim_id == CLAIMS.c.id, MENTIONS.c.identity_id.in_(sorted(group))
+                    )
+                    if group
+                    else false()
+                )
+            if certainty is not None:
+                stmt = stmt.where(CLAIMS.c.certainty == certainty)
+            if polarity is not None:
+                stmt = stmt.where(CLAIMS.c.polarity == polarity)
+            if event is not None:
+                stmt = stmt.where(CLAIMS.c.event == event)
+            if since is not None:
+                stmt = stmt.where(ARTICLES.c.published >= since)
+            if until is not None:
+                # "2025-01" takes in every day of January: compare with what follows it
+                stmt = stmt.where(ARTICLES.c.published < until + "\uffff")
+            if offset:
+                stmt = stmt.offset(offset)
             if limit is not None:
                 stmt = stmt.limit(limit)
             claim_rows = conn.execute(stmt).all()
@@ -700,7 +759,12 @@ class Store:
         return [(articles[row.article_id], claim) for row, claim in zip(claim_rows, claims, strict=True)]
 
     def _claims_query(
-        self, conn: Connection, source: str | None, contains: str | None, about: str | None
+        self,
+        conn: Connection,
+        source: str | None,
+        contains: str | None,
+        about: str | None,
+        order: str = "stored",
     ) -> Select[Any]:
         """The query of ``claims``, without its limit: the rows of ``claims`` in article order.
 
@@ -735,6 +799,10 @@ class Store:
                     )
             else:
                 stmt = stmt.where(self._contains(CLAIMS.c.content, about))
+        if order == "published":
+            return stmt.order_by(ARTICLES.c.published.asc().nulls_last(), ARTICLES.c.id, CLAIMS.c.position)
+        if order == "-published":
+            return stmt.order_by(ARTICLES.c.published.desc().nulls_last(), ARTICLES.c.id, CLAIMS.c.position)
         return stmt.order_by(ARTICLES.c.created_at, ARTICLES.c.id, CLAIMS.c.position)
 
     def _said_by(self, conn: Connection, source: str) -> tuple[CompoundSelect[Any], ColumnElement[bool]]:
@@ -796,6 +864,31 @@ class Store:
         if isinstance(plan, str):
             plan = json.loads(plan)
         return float(plan[0]["Plan"]["Plan Rows"]) < _FEW
+
+    def articles(self, limit: int = 50, offset: int = 0) -> list[tuple[Article, int]]:
+        """Stored articles, newest stored first, each with how many claims it has.
+
+        RAISES ValueError: a limit below 1 or an offset below 0.
+        """
+        if limit < 1 or offset < 0:
+            raise ValueError(f"limit must be 1 or more and offset 0 or more, not {limit} and {offset}")
+        with self._reading("list articles") as conn:
+            rows = conn.execute(
+                select(ARTICLES)
+                .order_by(ARTICLES.c.created_at.desc(), ARTICLES.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            counts: dict[str, int] = {}
+            ids = [row.id for row in rows]
+            if ids:
+                for article_id, n in conn.execute(
+                    select(CLAIMS.c.article_id, func.count())
+                    .where(CLAIMS.c.article_id.in_(ids))
+                    .group_by(CLAIMS.c.article_id)
+                ):
+                    counts[article_id] = int(n)
+        return [(_convert.article_from_row(row), counts.get(row.id, 0)) for row in rows]
 
     def count_articles(self) -> int:
         """How many articles are stored."""
