@@ -118,7 +118,7 @@ class Guard:
                 await _reply(error_response(400, "Content-Length is not a number"), scope, send_with_headers)
                 return
             if int(length) > self.max_body:
-                await _reply(_too_large(self.max_body), scope, send_with_headers)
+                await _reply(_too_large(self.max_body, scope), scope, send_with_headers)
                 return
         seen = 0
         too_large = False
@@ -141,11 +141,16 @@ class Guard:
         except StarletteHTTPException:
             if not too_large:
                 raise
-            await _reply(_too_large(self.max_body), scope, send_with_headers)
+            await _reply(_too_large(self.max_body, scope), scope, send_with_headers)
 
 
-def _too_large(limit: int) -> JSONResponse:
-    return error_response(413, f"the request body is larger than {limit:,} bytes")
+def _too_large(limit: int, scope: Scope | None = None) -> Response:
+    message = f"the request body is larger than {limit:,} bytes"
+    if scope is not None and not scope.get("path", "").startswith("/api"):
+        from claimgraph.interfaces import web
+
+        return web.error_page(Request(scope), 413, message)  # a page's form: the answer is a page
+    return error_response(413, message)
 
 
 async def _reply(response: Response, scope: Scope, send: Send) -> None:
@@ -235,7 +240,10 @@ def create_app(service: Service, *, max_body: int = MAX_BODY) -> FastAPI:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("%s %s failed", request.method, request.url.path)
-        return error_response(500, "the server failed on this request; it is logged")
+        message = "the server failed on this request; it is logged"
+        if not request.url.path.startswith("/api"):
+            return web.error_page(request, 500, message)
+        return error_response(500, message)
 
     app.add_middleware(Guard, max_body=max_body)
 
