@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 16, "Articles per spaCy batch."),
     Setting("processes", 1, "Worker processes for analysis of many articles."),
     Setting("gazetteers", (), "User gazetteer files (TSV) that extend or override the shipped one."),
+    Setting(
+        "allow_private",
+        False,
+        "Fetch URLs at private, loopback and link-local addresses too (refused by default).",
+    ),
+    Setting("fetch_timeout", 20.0, "Seconds a server may take to connect or to send the next chunk."),
+    Setting("host_interval", 1.0, "Seconds between two requests to one host (or its Crawl-delay)."),
 )
 
 
@@ -57,6 +64,9 @@ class Settings:
     batch_size: int = 16
     processes: int = 1
     gazetteers: tuple[str, ...] = ()
+    allow_private: bool = False
+    fetch_timeout: float = 20.0
+    host_interval: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:
@@ -70,6 +80,8 @@ class Settings:
             raise ConfigError("max_bytes must be positive")
         if new.processes < 1:
             raise ConfigError("processes must be at least 1")
+        if new.fetch_timeout <= 0 or new.host_interval < 0:
+            raise ConfigError("fetch_timeout must be positive and host_interval 0 or more")
         return new
 
 

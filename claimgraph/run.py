@@ -535,6 +535,167 @@ def _store_all(
             linking.save_index()
 
 
+@dataclass
+class UrlReport(IngestReport):
+    """``IngestReport`` of URLs: also the pages and feeds unchanged since their last fetch (a
+    304, or the same article), and the pages stored as a new version of an article."""
+
+    unchanged: int = 0
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def fetcher(settings: Settings) -> Any:
+    """The fetcher of a run: its caps, timeouts and address rule from the settings."""
+    from claimgraph.ingest.fetch import Fetcher, any_address, is_public
+
+    return Fetcher(
+        allow=any_address if settings.allow_private else is_public,
+        max_bytes=settings.max_bytes,
+        timeout=settings.fetch_timeout,
+        host_interval=settings.host_interval,
+    )
+
+
+def ingest_urls(
+    urls: Sequence[str],
+    settings: Settings,
+    store: Any,
+    fetcher: Any,
+    *,
+    outlet: str | None = None,
+    extractor: Extractor | None = None,
+    linker: Linker | None = None,
+    link: bool = True,
+    on_url: Callable[[str, str], None] | None = None,
+) -> UrlReport:
+    """Fetch, read, analyse and store the pages at ``urls``; a feed's URL stands for the pages
+    its entries link to.
+
+    Each fetch is conditional on the last one of the same URL (the store keeps its ETag and
+    Last-Modified), so an unchanged page or feed is not fetched again. A page whose article
+    changed since is stored as a new version: the new article is stored and linked, the
+    earlier one removed from the store (clusters computed again without it), and the version
+    recorded with the claims that appeared and disappeared (``Store.versions``). ``on_url``
+    hears of each URL done: (url, what happened).
+    """
+    from claimgraph.ingest.urls import is_feed, read_feed, read_page
+
+    report = UrlReport()
+    resolver = Resolver(gazetteer(settings), known=store.find_identity)
+    linking = linker or Linker(store)
+    ex = extractor
+
+    def tell(url: str, what: str) -> None:
+        if on_url is not None:
+            on_url(url, what)
+
+    def fail(url: str, error: InputError) -> None:
+        report.failed.append(error)
+        tell(url, f"failed: {error.reason}")
+
+    def page(url: str, published: str | None = None, fetched: Any = None) -> None:
+        nonlocal ex
+        state = store.fetch_state(url)
+        try:
+            if fetched is None:
+                fetched = fetcher.get(
+                    url, etag=state and state["etag"], last_modified=state and state["last_modified"]
+                )
+            if fetched.not_modified:
+                report.unchanged += 1
+                store.record_fetch(url, kind="page", status=304, etag=fetched.etag,
+                                   last_modified=fetched.last_modified)  # fmt: skip
+                tell(url, "unchanged (not modified)")
+                return
+            article = read_page(fetched, settings, outlet=outlet, published=published)
+        except InputError as e:
+            fail(url, e)
+            return
+        previous = state["article_id"] if state else None
+        validators = {"etag": fetched.etag, "last_modified": fetched.last_modified}
+        if store.has_article(article.id):
+            store.record_fetch(url, kind="page", status=fetched.status, article_id=article.id, **validators)
+            if previous == article.id:
+                report.unchanged += 1
+                tell(url, "unchanged")
+            else:
+                report.already += 1
+                tell(url, "already stored")
+            return
+        ex = ex or Extractor(settings)
+        [extracted] = list(_analyze_guarded(ex, [article]))
+        if isinstance(extracted, InputError):
+            fail(url, extracted)
+            return
+        before = report.stored
+        error = _store_one(extracted, store, resolver, linking, report, link)
+        if error is not None:
+            report.failed.append(error)
+        if report.stored == before:
+            return
+        store.record_fetch(url, kind="page", status=fetched.status, article_id=article.id, **validators)
+        contents = [c.content.text for c in extracted.claims]
+        if previous is not None and previous != article.id:
+            old = store.get_record(previous)
+            old_contents = [c.content.text for c in old.claims] if old is not None else []
+            if (
+                not store.versions(url) and old is not None
+            ):  # the first version, fetched before versions were kept
+                store.add_version(url, previous, old.article.title, old_contents, old_contents, [])
+            appeared = [c for c in contents if c not in set(old_contents)]
+            disappeared = [c for c in old_contents if c not in set(contents)]
+            number = store.add_version(url, article.id, article.title, contents, appeared, disappeared)
+            if old is not None:
+                linking.delete_article(previous)
+            report.versions.append(
+                {"url": url, "version": number, "appeared": appeared, "disappeared": disappeared}
+            )
+            tell(
+                url, f"changed: version {number}, {len(appeared)} claim(s) appeared, {len(disappeared)} gone"
+            )
+        else:
+            store.add_version(url, article.id, article.title, contents, contents, [])
+            tell(url, f"stored, {len(contents)} claim(s)")
+
+    for url in urls:
+        state = store.fetch_state(url)
+        try:
+            fetched = fetcher.get(
+                url,
+                etag=state and state["etag"],
+                last_modified=state and state["last_modified"],
+                accept="application/rss+xml, application/atom+xml, text/html;q=0.9, */*;q=0.8",
+            )
+        except InputError as e:
+            fail(url, e)
+            continue
+        if fetched.not_modified:
+            report.unchanged += 1
+            kind = state["kind"] if state else "page"
+            store.record_fetch(
+                url, kind=kind, status=304, etag=fetched.etag, last_modified=fetched.last_modified
+            )
+            tell(url, "unchanged (not modified)")
+            continue
+        if not is_feed(fetched):
+            page(url, fetched=fetched)
+            continue
+        try:
+            entries = read_feed(fetched)
+        except InputError as e:
+            fail(url, e)
+            continue
+        store.record_fetch(url, kind="feed", status=fetched.status, etag=fetched.etag,
+                           last_modified=fetched.last_modified)  # fmt: skip
+        tell(url, f"feed: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+        for entry in entries:
+            page(entry.url, published=entry.published)
+    if link:
+        with store.writer():
+            linking.save_index()
+    return report
+
+
 def _dask_extract(
     address: str,
     paths: Sequence[Path],

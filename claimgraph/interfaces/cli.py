@@ -50,6 +50,13 @@ ProcessesOption = Annotated[int, typer.Option("--processes", min=1, help="Worker
 MaxBytesOption = Annotated[
     int | None, typer.Option("--max-bytes", min=1, help="Largest file read, in bytes (default 20,000,000).")
 ]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Fetch URLs at private, loopback and link-local addresses too (refused by default).",
+    ),
+]
 GazetteerOption = Annotated[
     list[Path] | None,
     typer.Option("--gazetteer", help="Your own gazetteer TSV, extending the shipped one (repeatable)."),
@@ -261,7 +268,13 @@ def _check_dask(address: str, processes: int) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders to read.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH|URL...",
+            help="Files and folders to read; http(s) URLs of pages, or of feeds whose pages are fetched.",
+        ),
+    ],
     db: DbOption = "sqlite:///claimgraph.db",
     outlet: OutletOption = None,
     published: PublishedOption = None,
@@ -281,21 +294,40 @@ def ingest(
             "the paths); this process alone writes the store. Needs pip install 'claimgraph[dask]'.",
         ),
     ] = None,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
-    """Read, analyse and store every article under the paths; report what could not be read.
+    """Read, analyse and store every article under the paths and at the URLs; report what could
+    not be read.
 
-    Example: claimgraph ingest examples/ --db sqlite:///claims.db
+    A URL is a page or an RSS/Atom feed (its entries' pages are fetched). Fetches are conditional
+    on the last one (an unchanged page is not fetched again), follow robots.txt and wait between
+    requests to one host; a page that changed is stored as a new version of its article.
+
+    Example: claimgraph ingest examples/ https://example.org/feed.xml --db sqlite:///claims.db
     """
     from claimgraph.ingest import iter_files
+    from claimgraph.ingest.urls import is_url
     from claimgraph.run import ingest as run_ingest
 
     _check_date(published)
     if dask is not None:
         _check_dask(dask, processes)
     settings = _settings(
-        processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes
-    )
+        processes=processes, db_url=db, gazetteers=_gazetteers(gazetteer), max_bytes=max_bytes,
+        allow_private=allow_private,
+    )  # fmt: skip
+    urls = [x for x in inputs if is_url(x)]
+    paths = [Path(x) for x in inputs if not is_url(x)]
+    if urls and dask is not None:
+        _fail("--dask reads files; fetch URLs without it", 2)
     store = _open_store(db, create=True)
+    failed = 0
+    if urls:
+        failed = _ingest_urls(urls, settings, store, outlet=outlet, link=link)
+        if not paths:
+            if failed:
+                raise typer.Exit(1)
+            return
     skipped: list[Path] = []
     total = sum(1 for _ in iter_files(paths, skipped))
     _say_skipped(skipped)
@@ -336,8 +368,139 @@ def ingest(
         f"{report.already} already stored; {len(report.failed)} failed",
         highlight=False,
     )
-    if report.failed:
+    if report.failed or (urls and failed):
         raise typer.Exit(1)
+
+
+def _ingest_urls(urls: list[str], settings: Settings, store: Any, *, outlet: str | None, link: bool) -> int:
+    """Fetch and store the pages at the URLs (feeds: their entries' pages), a line for each;
+    RETURNS how many failed."""
+    from claimgraph.run import fetcher, ingest_urls
+
+    def on_url(url: str, what: str) -> None:
+        style = "bold red" if what.startswith("failed") else "dim"
+        err.print(f"[{style}]{escape(url)}: {escape(what)}[/]", highlight=False)
+
+    with fetcher(settings) as fetch:
+        try:
+            report = ingest_urls(urls, settings, store, fetch, outlet=outlet, link=link, on_url=on_url)
+        except ClaimgraphError as e:
+            _fail(str(e))
+    err.print(
+        f"stored {report.stored} article(s) with {report.claims} claim(s) and {report.links} link(s); "
+        f"{report.unchanged} unchanged; {len(report.versions)} new version(s); "
+        f"{report.already} already stored; {len(report.failed)} failed",
+        highlight=False,
+    )
+    return len(report.failed)
+
+
+_INTERVAL = re.compile(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)?", re.IGNORECASE)
+
+
+def _interval(value: str) -> float:
+    """Seconds in "90s", "15m", "2h", "1d" or a plain number of seconds."""
+    match = _INTERVAL.fullmatch(value.strip())
+    if match is None:
+        _fail(f"--every takes a time such as 15m, 1h or 90s, not {value!r}", 2)
+    unit = (match.group(2) or "s").lower()[0]
+    seconds = float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+    if seconds < 10:
+        _fail("--every must be 10 seconds or more", 2)
+    return seconds
+
+
+def _feeds(path: Path) -> list[str]:
+    """The URLs of a feeds file: one a line; blank lines and lines starting with # left out."""
+    from claimgraph.ingest.fetch import check_url
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(f"cannot read {path}: {e}")
+    urls = []
+    for n, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            urls.append(check_url(line))
+        except InputError as e:
+            _fail(f"{path}:{n}: {e.reason}")
+    if not urls:
+        _fail(f"{path} names no URL (one a line; # starts a comment)")
+    return urls
+
+
+@app.command()
+def watch(
+    feeds: Annotated[
+        Path, typer.Argument(help="A text file of feed (or page) URLs, one a line; # for comments.")
+    ],
+    db: DbOption = "sqlite:///claimgraph.db",
+    every: Annotated[str, typer.Option(help="Time between two rounds: 15m, 1h, 90s…")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="One round, then stop.")] = False,
+    outlet: OutletOption = None,
+    allow_private: AllowPrivateOption = False,
+    max_bytes: MaxBytesOption = None,
+    link: Annotated[
+        bool, typer.Option("--link/--no-link", help="Link claims across articles (sentence embeddings).")
+    ] = True,
+) -> None:
+    """Follow feeds: fetch each feed and its new pages now and every --every, until Ctrl+C.
+
+    Unchanged feeds and pages are not fetched again (ETag / Last-Modified); a page that changed
+    is stored as a new version. The file is read again each round, so edits apply.
+
+    Example: claimgraph watch feeds.txt --every 15m
+    """
+    import time
+
+    from claimgraph.run import fetcher, ingest_urls
+
+    seconds = _interval(every)
+    _feeds(feeds)  # a bad file fails now, not in an hour
+    settings = _settings(db_url=db, max_bytes=max_bytes, allow_private=allow_private)
+    store = _open_store(db, create=True)
+
+    def on_url(url: str, what: str) -> None:
+        style = "bold red" if what.startswith("failed") else "dim"
+        err.print(f"[{style}]{escape(url)}: {escape(what)}[/]", highlight=False)
+
+    rounds = 0
+    try:
+        with fetcher(settings) as fetch:
+            from claimgraph.run import Linker
+
+            linker = Linker(store)
+            while True:
+                rounds += 1
+                started = time.monotonic()
+                report = ingest_urls(
+                    _feeds(feeds),
+                    settings,
+                    store,
+                    fetch,
+                    outlet=outlet,
+                    linker=linker,
+                    link=link,
+                    on_url=on_url,
+                )
+                err.print(
+                    f"round {rounds}: stored {report.stored} article(s) with {report.claims} claim(s); "
+                    f"{report.unchanged} unchanged; {len(report.versions)} new version(s); "
+                    f"{len(report.failed)} failed",
+                    highlight=False,
+                )
+                if once:
+                    if report.failed:
+                        raise typer.Exit(1)
+                    return
+                time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        err.print(f"stopped after {rounds} round(s)")
+    except ClaimgraphError as e:
+        _fail(str(e))
 
 
 @app.command()
@@ -411,6 +574,103 @@ def claims(
             )
     out.print(table)
     err.print(f"{len(rows)} claim(s)")
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl, csv, parquet, claimreview (schema.org JSON-LD), prov (PROV-JSON) or plover.",
+        ),
+    ],
+    db: DbOption = "sqlite:///claimgraph.db",
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="File to write (whole or not at all); stdout when left out, but parquet needs one."
+        ),
+    ] = None,
+    acled: Annotated[
+        Path | None,
+        typer.Option(
+            "--acled", help="plover: the ACLED-style CSV (default: beside --out as NAME.acled.csv)."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only claims with this source (any hop; any alias of an identity)."),
+    ] = None,
+    about: Annotated[
+        str | None, typer.Option(help="Only claims about this identity (any alias), or mentioning this text.")
+    ] = None,
+    contains: Annotated[
+        str | None, typer.Option(help="Only claims whose content contains this text.")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only claims naming this identity anywhere (source or content).")
+    ] = None,
+    certainty: Annotated[
+        str | None, typer.Option(help="Only claims of this certainty: certain, probable, possible, unknown.")
+    ] = None,
+    polarity: Annotated[str | None, typer.Option(help="Only positive or only negative claims.")] = None,
+    event: Annotated[str | None, typer.Option(help="Only claims of this event type.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published on or before this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    order: Annotated[
+        str, typer.Option(help="stored (as stored), published (oldest first) or -published (newest first).")
+    ] = "stored",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many claims.")] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many claims first.")] = 0,
+) -> None:
+    """Export the claims the filters select (the filters of `claims`) to another format.
+
+    jsonl: claim records; csv and parquet: a row per claim, the chain flattened;
+    claimreview: a schema.org ClaimReview skeleton per cluster; prov: W3C PROV-JSON of the
+    chains; plover: PLOVER event records (JSON lines) and an ACLED-style CSV beside them.
+
+    Example: claimgraph export --format claimreview --about "North Korea" --out claims.jsonld
+    """
+    from claimgraph.interfaces.export import FORMATS, ExportError, write_files
+    from claimgraph.query import ClaimQuery
+
+    if fmt not in FORMATS:
+        _fail(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    if fmt == "parquet" and out_path is None:
+        _fail("parquet is a binary format: name the file to write with --out FILE", 2)
+    if acled is not None and fmt != "plover":
+        _fail("--acled goes with --format plover only", 2)
+    for flag, value in (("--since", since), ("--until", until)):
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            _fail(f"{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}", 2)
+    store = _open_store(db)
+    q = ClaimQuery(
+        source=source, about=about, entity=entity, certainty=certainty, polarity=polarity, event=event,
+        since=since, until=until, text=contains, order=order, limit=limit or 0, offset=offset,
+    )  # fmt: skip
+    try:
+        result = write_files(store, fmt, q, out_path, acled=acled)
+    except ExportError as e:
+        _fail(str(e), 2)
+    except ValueError as e:
+        _fail(str(e), 2)
+    except OSError as e:
+        _fail(f"cannot write the export: {e.strerror or e}")
+    where = f" to {out_path}" if out_path is not None else ""
+    message = f"exported {result.records} {fmt} record(s){where}"
+    if result.acled_rows is not None:
+        from claimgraph.interfaces.export import acled_path_beside
+
+        acled_at = acled or (acled_path_beside(out_path) if out_path is not None else None)
+        message += f"; {result.acled_rows} ACLED row(s) to {acled_at}"
+    elif fmt == "plover":
+        message += " (no ACLED CSV: name one with --acled FILE, or write the records with --out FILE)"
+    err.print(escape(message), highlight=False)
 
 
 @app.command()
@@ -993,7 +1253,9 @@ def _undecodable_argument(argv: list[str]) -> str | None:
 
 
 #: options whose value is text, never a file name
-_TEXT_OPTIONS = {"--contains", "--source", "--about", "--outlet", "--kind", "--published", "--db", "--split"}
+_TEXT_OPTIONS = {
+    "--contains", "--source", "--about", "--outlet", "--kind", "--published", "--db", "--split", "--every",
+}  # fmt: skip
 
 
 def main() -> None:

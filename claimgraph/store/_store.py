@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -61,12 +62,14 @@ from claimgraph.store._search import SearchHit
 from claimgraph.store.schema import (
     ARTICLES,
     CLAIMS,
+    FETCHES,
     HOPS,
     MENTIONS,
     QUANTITY_KEYS,
     SOURCES,
     SPANS,
     VECTORS,
+    VERSIONS,
 )
 
 #: most values bound in one IN (...): old SQLite builds allow 999 parameters
@@ -889,6 +892,68 @@ class Store:
                 ):
                     counts[article_id] = int(n)
         return [(_convert.article_from_row(row), counts.get(row.id, 0)) for row in rows]
+
+    # -- fetched URLs -------------------------------------------------------------------
+
+    def fetch_state(self, url: str) -> dict[str, Any] | None:
+        """What the last fetch of a URL gave (kind, status, etag, last_modified, article_id,
+        fetched_at), or None for a URL never fetched."""
+        with self._reading("read a fetch") as conn:
+            row = conn.execute(select(FETCHES).where(FETCHES.c.url == url)).first()
+        return None if row is None else dict(row._mapping)
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        kind: str,
+        status: int,
+        etag: str | None,
+        last_modified: str | None,
+        article_id: str | None = None,
+    ) -> None:
+        """Remember a fetch of a URL: its validators for the next conditional request and the
+        article it gave (an unchanged page keeps the article it had)."""
+        values = {
+            "url": url, "kind": kind, "status": status, "etag": etag, "last_modified": last_modified,
+            "article_id": article_id, "fetched_at": datetime.now(UTC),
+        }  # fmt: skip
+        with self._writing(f"record a fetch of {url[:200]}") as conn:
+            insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            changes = {k: v for k, v in values.items() if k != "url" and (k != "article_id" or v is not None)}
+            conn.execute(
+                insert_(FETCHES).values(**values).on_conflict_do_update(index_elements=["url"], set_=changes)
+            )
+
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        """The versions of the page at a URL, oldest first: version, article_id, title, claims
+        (their contents), appeared, disappeared, fetched_at."""
+        with self._reading("read versions") as conn:
+            rows = conn.execute(
+                select(VERSIONS).where(VERSIONS.c.url == url).order_by(VERSIONS.c.version)
+            ).all()
+        return [{k: v for k, v in row._mapping.items() if k not in ("id", "url")} for row in rows]
+
+    def add_version(
+        self,
+        url: str,
+        article_id: str,
+        title: str | None,
+        claims: Sequence[str],
+        appeared: Sequence[str],
+        disappeared: Sequence[str],
+    ) -> int:
+        """Record a new version of the page at a URL; RETURNS its number (1 for the first)."""
+        with self._writing(f"record a version of {url[:200]}") as conn:
+            last = conn.execute(select(func.max(VERSIONS.c.version)).where(VERSIONS.c.url == url)).scalar()
+            number = int(last or 0) + 1
+            conn.execute(
+                insert(VERSIONS).values(
+                    url=url, version=number, article_id=article_id, title=title, claims=list(claims),
+                    appeared=list(appeared), disappeared=list(disappeared), fetched_at=datetime.now(UTC),
+                )
+            )  # fmt: skip
+        return number
 
     def count_articles(self) -> int:
         """How many articles are stored."""

@@ -40,6 +40,9 @@ from claimgraph.model import CERTAINTIES, POLARITIES
 #: role of a ``mentions`` row: the claim's origin, a relay of it, or what it is about
 MENTION_ROLES = ("origin", "relay", "about")
 
+#: what a fetched URL was
+FETCH_KINDS = ("page", "feed")
+
 #: owner_type of a ``spans`` row: whose offsets it holds
 SPAN_OWNERS = ("content", "cue", "source")
 
@@ -324,6 +327,44 @@ class QuantityKeyRow(Base):
     __table_args__ = (Index("ix_quantity_keys_key", "key"), Index("ix_quantity_keys_claim_id", "claim_id"))
 
 
+class FetchRow(Base):
+    """What the last fetch of a URL (a page or a feed) gave: the validators to send next time
+    (ETag, Last-Modified), and the article it was read into."""
+
+    __tablename__ = "fetches"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[str | None] = mapped_column(String(80))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    __table_args__ = (CheckConstraint(_in("kind", FETCH_KINDS), name="kind"),)
+
+
+class VersionRow(Base):
+    """A version of the page at a URL: the article it was read into, and which claims (by their
+    content) appeared and disappeared since the version before. Only the latest version's
+    article stays stored with its claims; earlier ones live on here."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    version: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str | None] = mapped_column(Text)
+    #: the claims' contents of this version, and the difference from the one before
+    claims: Mapped[list[str]] = mapped_column(JSON)
+    appeared: Mapped[list[str]] = mapped_column(JSON)
+    disappeared: Mapped[list[str]] = mapped_column(JSON)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    __table_args__ = (UniqueConstraint("url", "version"),)
+
+
 Index("ix_claims_content_lower", lower_prefix(ClaimRow.content))
 Index("ix_sources_text_lower", lower_prefix(SourceRow.text))
 
@@ -377,3 +418,5 @@ MEMBERS = cast(Table, MemberRow.__table__)
 CONTRADICTIONS = cast(Table, ContradictionRow.__table__)
 QUANTITY_KEYS = cast(Table, QuantityKeyRow.__table__)
 SPANS = cast(Table, SpanRow.__table__)
+FETCHES = cast(Table, FetchRow.__table__)
+VERSIONS = cast(Table, VersionRow.__table__)

@@ -25,6 +25,7 @@ TABLES = {
     "alembic_version", "articles", "claims", "hops", "sources", "spans",
     "identities", "aliases", "merges", "mentions",
     "claim_vectors", "claim_links", "cluster_members", "contradictions", "quantity_keys",
+    "fetches", "article_versions",
 }  # fmt: skip
 #: the FTS5 tables of migration 0005 (SQLite only), each with its shadow tables
 FTS_TABLES = {
