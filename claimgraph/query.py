@@ -251,10 +251,6 @@ def _reasons(raw: str | None) -> list[str]:
     return [str(x) for x in value] if isinstance(value, list) else [str(value)]
 
 
-def _link_claims(store: Any, pks: list[int]) -> list[LinkClaim]:
-    return [LinkClaim(c, a, v) for a, c, v in store.link_claims(pks).values()]
-
-
 @dataclass(frozen=True)
 class ClusterSummary:
     """What orders and filters clusters, without the rest of a report: its claims' keys, how
@@ -354,33 +350,31 @@ def timeline(store: Any, what: str, settings: Settings | None = None) -> dict[st
     ("North Korean troops"): when each report appeared, the time it is about, its numbers, its origins."""
     rep = cluster_report(store, what)
     if rep is not None:
-        members = rep.members
+        pairs = [(m.article, m.claim) for m in rep.members]
         title = f"cluster {rep.id}"
     else:
         group = store.find_identity(what)
         if group is not None:
-            rows = store.claims(about=what)
+            pairs = store.claims(about=what)
             title = f"claims about {group}"
         else:
-            rows = _quantity_claims(store, what, settings or Settings())
-            if not rows:
+            pairs = _quantity_claims(store, what, settings or Settings())
+            if not pairs:
                 return None
             title = f"reported values of “{what}”"
-        pks = store.claim_pks([c.id for _, c in rows])
-        members = _link_claims(store, list(pks.values()))
     entries = []
-    for m in sorted(members, key=lambda m: (m.article.published or "", m.id)):
+    for art, claim in sorted(pairs, key=lambda p: (p[0].published or "", p[1].id)):
         entries.append(
             {
-                "published": m.article.published,
-                "about": [t.to_json() for t in m.claim.times if t.kind in {"date", "interval"}],
-                "claim": m.claim.id,
-                "text": m.claim.content.text,
-                "values": [q.to_json() for q in m.claim.quantities],
-                "certainty": m.claim.certainty,
-                "polarity": m.claim.polarity,
-                "origins": [n.label for n in origins(m.article, m.claim)],
-                "article": {"id": m.article.id, "title": m.article.title, "outlet": m.article.outlet},
+                "published": art.published,
+                "about": [t.to_json() for t in claim.times if t.kind in {"date", "interval"}],
+                "claim": claim.id,
+                "text": claim.content.text,
+                "values": [q.to_json() for q in claim.quantities],
+                "certainty": claim.certainty,
+                "polarity": claim.polarity,
+                "origins": [n.label for n in origins(art, claim)],
+                "article": {"id": art.id, "title": art.title, "outlet": art.outlet},
             }
         )
     return {"timeline": title, "entries": entries}
