@@ -437,6 +437,7 @@ def evaluate_newsquant(
     spacy_model: str | None = None,
     use_spacy: bool = True,
     details: bool = False,
+    split: str = "all",
 ) -> dict[str, Any]:
     """Score a quantity extractor on a NewsQuant file as the CQE paper does.
 
@@ -446,13 +447,20 @@ def evaluate_newsquant(
     spacy_model (str): the spaCy pipeline for claimgraph; the settings' default when None.
     use_spacy (bool): give claimgraph a parsed doc (counted nouns, lemmas); regex only when False.
     details (bool): add "sentences_detail", the gold and predicted quantities per sentence.
+    split (str): "tune", "check" or "all": the sentences of that half of the committed
+        NewsQuant dev split (``claimgraph.evaluation.splits``).
     RETURNS (dict): "value", "value_unit", "value_change" (each {"p", "r", "f1", "hits"}),
         "strict" (one-to-one figures), "sentences", "gold", "predicted", "extractor",
         "seconds" (extraction time) and "sentences_per_second".
     """
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; known: {', '.join(EXTRACTORS)}")
+    from claimgraph.evaluation.splits import check_split, in_split, sentence_name
+
+    check_split(split)
     sentences = load_newsquant(path)
+    keep = in_split("newsquant-dev", [sentence_name(s.text) for s in sentences], split)
+    sentences = [s for s, k in zip(sentences, keep, strict=True) if k]
     if extractor == "quantulum3":
         extract = _quantulum3_extractor()
         # quantulum3 reports a range as its mean: compare gold ranges by their midpoints
@@ -479,6 +487,7 @@ def evaluate_newsquant(
     seconds = time.perf_counter() - started
     result = score((s.gold, p) for s, p in zip(sentences, predictions, strict=True))
     result["extractor"] = extractor
+    result["split"] = split
     result["seconds"] = seconds
     result["sentences_per_second"] = len(sentences) / seconds if seconds > 0 else math.inf
     if details:

@@ -379,13 +379,22 @@ def evaluate_polnear(
     predict: Callable[[str], list[Attribution]],
     progress: Callable[[int, int], None] | None = None,
     limit: int | None = None,
+    split: str = "all",
 ) -> dict[str, Any]:
     """Run ``predict`` on every article of a PolNeAR folder and score it against the gold.
 
     ``progress(done, total)`` is called after each article; ``limit`` keeps the
-    first articles only (by name).
+    first articles only (by name); ``split`` ("tune", "check" or "all") keeps the
+    articles of that part of the committed PolNeAR train split (``splits``).
     """
+    from claimgraph.evaluation.splits import in_split
+
     docs = load_polnear(folder)
+    docs = [
+        d
+        for d, keep in zip(docs, in_split("polnear-train", [d.name for d in docs], split), strict=True)
+        if keep
+    ]
     if limit is not None:
         docs = docs[: max(0, limit)]
     triples = []
@@ -395,4 +404,5 @@ def evaluate_polnear(
             progress(i, len(docs))
     result = score(triples)
     result["folder"] = str(folder)
+    result["split"] = split
     return result

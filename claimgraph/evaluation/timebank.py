@@ -250,14 +250,31 @@ def predict(document: TimeMLDocument) -> list[PredictedTimex]:
     return [to_timex(s) for s in find_times(document.text, document.published)]
 
 
-def evaluate_timebank(folder: Path, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def evaluate_timebank(
+    folder: Path, progress: Callable[[int, int], None] | None = None, split: str = "all"
+) -> dict[str, Any]:
     """Run find_times over TimeBank + AQUAINT and score it as TempEval-3 does.
 
     folder (Path): the TimeBank+AQUAINT folder (``TimeBank/`` and ``AQUAINT/`` of ``.tml``).
     progress (Callable[[int, int], None] | None): called with (done, total) after each document.
+    split (str): "tune", "check" or "all": the documents of that half of the committed
+        TimeBank+AQUAINT split (``claimgraph.evaluation.splits``; names ``TimeBank/<stem>``).
     RETURNS (dict): see :func:`score`, plus ``seconds`` and ``docs_per_second``.
     """
+    from claimgraph.evaluation.splits import check_split, in_split
+
+    check_split(split)
     documents = load_timeml(folder)
+    if split != "all":
+        # a document's name in the split is its sub-folder and stem: "TimeBank/ABC19980108.1830.0711"
+        subs = [sub for sub in SUBFOLDERS if (Path(folder) / sub).is_dir()]
+        names = [
+            next(
+                (f"{sub}/{d.name}" for sub in subs if (Path(folder) / sub / f"{d.name}.tml").exists()), d.name
+            )
+            for d in documents
+        ]
+        documents = [d for d, k in zip(documents, in_split("timebank", names, split), strict=True) if k]
     pairs: list[tuple[Sequence[GoldTimex], Sequence[PredictedTimex]]] = []
     began = time.perf_counter()
     for i, doc in enumerate(documents, 1):
@@ -266,6 +283,7 @@ def evaluate_timebank(folder: Path, progress: Callable[[int, int], None] | None 
             progress(i, len(documents))
     seconds = time.perf_counter() - began
     result = score(pairs)
+    result["split"] = split
     result["seconds"] = seconds
     result["docs_per_second"] = len(documents) / seconds if seconds else 0.0
     return result

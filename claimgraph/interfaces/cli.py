@@ -57,6 +57,13 @@ AllowPrivateOption = Annotated[
         help="Fetch URLs at private, loopback and link-local addresses too (refused by default).",
     ),
 ]
+SplitOption = Annotated[
+    str,
+    typer.Option(
+        "--split",
+        help="Part of the committed split to score: tune (for choices), check (figures) or all.",
+    ),
+]
 GazetteerOption = Annotated[
     list[Path] | None,
     typer.Option("--gazetteer", help="Your own gazetteer TSV, extending the shipped one (repeatable)."),
@@ -989,13 +996,16 @@ def eval_polnear(
     folder: Annotated[Path, typer.Argument(help="A PolNeAR-style folder with text/ and attributions/.")],
     as_json: JsonOption = False,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N articles.")] = None,
+    split: SplitOption = "all",
 ) -> None:
     """Score attribution (cue, source, content; exact and overlap) as BBC Citron does.
+    --split tune|check picks a part of PolNeAR train (committed in claimgraph/evaluation/data/splits).
 
     Example: claimgraph eval polnear ../shared/data/polnear/dev
     """
     from claimgraph.evaluation.polnear import evaluate_polnear, format_table
 
+    _check_split(split)
     extractor = _load_extractor(_settings())
 
     def predict(text: str) -> list[Any]:
@@ -1004,10 +1014,51 @@ def eval_polnear(
     progress, update = _eval_progress("scoring")
     try:
         with progress:
-            scores = evaluate_polnear(folder, predict, progress=update, limit=limit)
+            scores = evaluate_polnear(folder, predict, progress=update, limit=limit, split=split)
     except ClaimgraphError as e:
         _fail(str(e))
     _print_scores(scores, format_table(scores), as_json)
+
+
+@eval_app.command("chains")
+def eval_chains(
+    folder: Annotated[Path, typer.Argument(help="A PolNeAR folder (train, for --split tune|check).")],
+    split: SplitOption = "all",
+    as_json: JsonOption = False,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N articles.")] = None,
+) -> None:
+    """Source chains against the chain gold drawn from PolNeAR: hop count, origin and own voice.
+
+    Example: claimgraph eval chains ../shared/data/polnear/train --split tune
+    """
+    from claimgraph.evaluation.chains import evaluate_chains, format_table
+    from claimgraph.ingest import read_text
+    from claimgraph.run import analyze_articles
+
+    _check_split(split)
+    settings = _settings()
+    extractor = _load_extractor(settings)
+
+    def analyze(items: Any) -> Any:
+        # PolNeAR files are named <publisher>_<date>_<slug>: the publisher is the outlet
+        articles = (read_text(text, source=name, outlet=name.split("_", 1)[0]) for name, text in items)
+        for record in analyze_articles(articles, settings, extractor):
+            yield record.article.text, record.claims
+
+    progress, update = _eval_progress("scoring")
+    try:
+        with progress:
+            scores = evaluate_chains(folder, analyze, progress=update, split=split, limit=limit)
+    except ClaimgraphError as e:
+        _fail(str(e))
+    _print_scores(scores, format_table(scores), as_json)
+
+
+def _check_split(split: str) -> None:
+    from claimgraph.evaluation.splits import SPLITS
+
+    if split not in SPLITS:
+        _fail(f"--split must be one of {', '.join(SPLITS)}, not {split!r}", 2)
 
 
 def _print_scores(scores: dict[str, Any], table: str, as_json: bool) -> None:
@@ -1021,6 +1072,7 @@ def _print_scores(scores: dict[str, Any], table: str, as_json: bool) -> None:
 def eval_timebank(
     folder: Annotated[Path, typer.Argument(help="TimeML folder (TimeBank + AQUAINT .tml files).")],
     as_json: JsonOption = False,
+    split: SplitOption = "all",
 ) -> None:
     """Time expressions: extent (strict, relaxed) and value F1 as TempEval-3 defines them.
 
@@ -1028,10 +1080,11 @@ def eval_timebank(
     """
     from claimgraph.evaluation.timebank import evaluate_timebank, format_table
 
+    _check_split(split)
     progress, update = _eval_progress("scoring")
     try:
         with progress:
-            scores = evaluate_timebank(folder, progress=update)
+            scores = evaluate_timebank(folder, progress=update, split=split)
     except ClaimgraphError as e:
         _fail(str(e))
     _print_scores(scores, format_table(scores), as_json)
@@ -1044,6 +1097,7 @@ def eval_newsquant(
         str, typer.Option(help="Whose quantities to score: claimgraph, or quantulum3 for comparison.")
     ] = "claimgraph",
     as_json: JsonOption = False,
+    split: SplitOption = "all",
 ) -> None:
     """Quantities: value, value+unit and value+change F1 as the CQE paper defines them.
 
@@ -1051,10 +1105,11 @@ def eval_newsquant(
     """
     from claimgraph.evaluation.newsquant import evaluate_newsquant, format_table
 
+    _check_split(split)
     progress, update = _eval_progress("scoring")
     try:
         with progress:
-            scores = evaluate_newsquant(file, extractor=extractor, progress=update)
+            scores = evaluate_newsquant(file, extractor=extractor, progress=update, split=split)
     except ClaimgraphError as e:
         _fail(str(e))
     _print_scores(scores, format_table(scores), as_json)
