@@ -70,6 +70,48 @@ GazetteerOption = Annotated[
 ]
 
 
+# the filters of `claims`, which `export` takes too (query.ClaimQuery)
+SourceFilter = Annotated[
+    str | None, typer.Option(help="Only claims with this source (any hop; any alias of an identity).")
+]
+AboutFilter = Annotated[
+    str | None, typer.Option(help="Only claims about this identity (any alias), or mentioning this text.")
+]
+ContainsFilter = Annotated[str | None, typer.Option(help="Only claims whose content contains this text.")]
+EntityFilter = Annotated[
+    str | None, typer.Option(help="Only claims naming this identity anywhere (source or content).")
+]
+CertaintyFilter = Annotated[
+    str | None, typer.Option(help="Only claims of this certainty: certain, probable, possible, unknown.")
+]
+PolarityFilter = Annotated[str | None, typer.Option(help="Only positive or only negative claims.")]
+EventFilter = Annotated[str | None, typer.Option(help="Only claims of this event type.")]
+SinceFilter = Annotated[
+    str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+]
+UntilFilter = Annotated[
+    str | None, typer.Option(help="Only articles published on or before this date (YYYY[-MM[-DD]]).")
+]
+OrderOption = Annotated[
+    str, typer.Option(help="stored (as stored), published (oldest first) or -published (newest first).")
+]
+LimitOption = Annotated[int | None, typer.Option(min=1, help="At most this many claims.")]
+OffsetOption = Annotated[int, typer.Option(min=0, help="Skip this many claims first.")]
+
+
+def _claim_query(**filters: Any) -> Any:
+    """The ``ClaimQuery`` of the filter options, the dates checked (exit 2 for a bad one)."""
+    from claimgraph.query import ClaimQuery
+
+    for flag in ("since", "until"):
+        value = filters[flag]
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            _fail(f"--{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}", 2)
+    filters["text"] = filters.pop("contains")
+    filters["limit"] = filters["limit"] or 0
+    return ClaimQuery(**filters)
+
+
 # what must not reach a terminal from an article or a file name: C0 controls but tab and
 # newline, DEL and C1 controls (ESC sequences, OSC titles, CSI), and lone surrogates
 _SURROGATES = "\ud800-\udfff"
@@ -513,51 +555,31 @@ def watch(
 @app.command()
 def claims(
     db: DbOption = "sqlite:///claimgraph.db",
-    source: Annotated[
-        str | None,
-        typer.Option(help="Only claims with this source (any hop; any alias of an identity)."),
-    ] = None,
-    about: Annotated[
-        str | None, typer.Option(help="Only claims about this identity (any alias), or mentioning this text.")
-    ] = None,
-    contains: Annotated[
-        str | None, typer.Option(help="Only claims whose content contains this text.")
-    ] = None,
-    entity: Annotated[
-        str | None, typer.Option(help="Only claims naming this identity anywhere (source or content).")
-    ] = None,
-    certainty: Annotated[
-        str | None, typer.Option(help="Only claims of this certainty: certain, probable, possible, unknown.")
-    ] = None,
-    polarity: Annotated[str | None, typer.Option(help="Only positive or only negative claims.")] = None,
-    event: Annotated[str | None, typer.Option(help="Only claims of this event type.")] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only articles published on or before this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    order: Annotated[
-        str, typer.Option(help="stored (as stored), published (oldest first) or -published (newest first).")
-    ] = "stored",
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many claims.")] = None,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many claims first.")] = 0,
+    source: SourceFilter = None,
+    about: AboutFilter = None,
+    contains: ContainsFilter = None,
+    entity: EntityFilter = None,
+    certainty: CertaintyFilter = None,
+    polarity: PolarityFilter = None,
+    event: EventFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    order: OrderOption = "stored",
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List stored claims.
 
     Example: claimgraph claims --source NYT --about "North Korea" --since 2025-01
     """
-    from claimgraph.query import ClaimPage, ClaimQuery, all_claims
+    from claimgraph.query import ClaimPage, all_claims
 
-    for flag, value in (("--since", since), ("--until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            _fail(f"{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}", 2)
-    store = _open_store(db)
-    q = ClaimQuery(
+    q = _claim_query(
         source=source, about=about, entity=entity, certainty=certainty, polarity=polarity, event=event,
-        since=since, until=until, text=contains, order=order, limit=limit or 0, offset=offset,
+        since=since, until=until, contains=contains, order=order, limit=limit, offset=offset,
     )  # fmt: skip
+    store = _open_store(db)
     try:
         rows = all_claims(store, q)
     except ValueError as e:
@@ -605,35 +627,18 @@ def export(
             "--acled", help="plover: the ACLED-style CSV (default: beside --out as NAME.acled.csv)."
         ),
     ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(help="Only claims with this source (any hop; any alias of an identity)."),
-    ] = None,
-    about: Annotated[
-        str | None, typer.Option(help="Only claims about this identity (any alias), or mentioning this text.")
-    ] = None,
-    contains: Annotated[
-        str | None, typer.Option(help="Only claims whose content contains this text.")
-    ] = None,
-    entity: Annotated[
-        str | None, typer.Option(help="Only claims naming this identity anywhere (source or content).")
-    ] = None,
-    certainty: Annotated[
-        str | None, typer.Option(help="Only claims of this certainty: certain, probable, possible, unknown.")
-    ] = None,
-    polarity: Annotated[str | None, typer.Option(help="Only positive or only negative claims.")] = None,
-    event: Annotated[str | None, typer.Option(help="Only claims of this event type.")] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only articles published on or before this date (YYYY[-MM[-DD]]).")
-    ] = None,
-    order: Annotated[
-        str, typer.Option(help="stored (as stored), published (oldest first) or -published (newest first).")
-    ] = "stored",
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many claims.")] = None,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many claims first.")] = 0,
+    source: SourceFilter = None,
+    about: AboutFilter = None,
+    contains: ContainsFilter = None,
+    entity: EntityFilter = None,
+    certainty: CertaintyFilter = None,
+    polarity: PolarityFilter = None,
+    event: EventFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    order: OrderOption = "stored",
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
 ) -> None:
     """Export the claims the filters select (the filters of `claims`) to another format.
 
@@ -644,7 +649,6 @@ def export(
     Example: claimgraph export --format claimreview --about "North Korea" --out claims.jsonld
     """
     from claimgraph.interfaces.export import FORMATS, ExportError, write_files
-    from claimgraph.query import ClaimQuery
 
     if fmt not in FORMATS:
         _fail(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
@@ -652,14 +656,11 @@ def export(
         _fail("parquet is a binary format: name the file to write with --out FILE", 2)
     if acled is not None and fmt != "plover":
         _fail("--acled goes with --format plover only", 2)
-    for flag, value in (("--since", since), ("--until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            _fail(f"{flag} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}", 2)
-    store = _open_store(db)
-    q = ClaimQuery(
+    q = _claim_query(
         source=source, about=about, entity=entity, certainty=certainty, polarity=polarity, event=event,
-        since=since, until=until, text=contains, order=order, limit=limit or 0, offset=offset,
+        since=since, until=until, contains=contains, order=order, limit=limit, offset=offset,
     )  # fmt: skip
+    store = _open_store(db)
     try:
         result = write_files(store, fmt, q, out_path, acled=acled)
     except ExportError as e:
