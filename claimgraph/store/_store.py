@@ -752,7 +752,14 @@ class Store:
                 stmt = stmt.offset(offset)
             if limit is not None:
                 stmt = stmt.limit(limit)
-            claim_rows = conn.execute(stmt).all()
+            # the page's keys first: the indexes alone answer that (articles by date or as
+            # stored, their claims by position, no table row read); then those rows only
+            keys = list(conn.execute(stmt.with_only_columns(CLAIMS.c.id)).scalars())
+            by_key: dict[int, Row[Any]] = {}
+            for chunk in _chunks(keys):
+                for row in conn.execute(select(CLAIMS).where(CLAIMS.c.id.in_(chunk))):
+                    by_key[row.id] = row
+            claim_rows = [by_key[k] for k in keys if k in by_key]
             ids = list(dict.fromkeys(row.article_id for row in claim_rows))
             articles: dict[str, Article] = {}
             for chunk in _chunks(ids):
