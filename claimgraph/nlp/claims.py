@@ -11,7 +11,9 @@ headline and standfirst included. Metadata (date line, credits, noise) is skippe
 from __future__ import annotations
 
 import dataclasses
+import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -24,6 +26,11 @@ from claimgraph.nlp.doctext import SpanIndex, doc_text, ents_between
 from claimgraph.nlp.sources import PRONOUNS_SINGULAR, RELATIVE, SourceHistory, describe
 
 MIN_CLAIM_WORDS = 3
+#: a speaker naming themselves inside their own quote
+FIRST_PERSON = {"i", "we", "me", "us"}
+QUOTE_OPENINGS = ("“", '"', "''", "‘")
+QUOTE_CLOSINGS = ("”", '"', "''", "’")
+OPENING_QUOTE_MARKS = '“"'
 
 
 @dataclass
@@ -41,6 +48,87 @@ def _chars(offsets: Offsets) -> set[int]:
     for s, e in offsets:
         out.update(range(s, e))
     return out
+
+
+def _plain(text: str) -> str:
+    """A source as compared with another: lowercased, without the punctuation around it."""
+    return text.lower().strip(" ,;:.\"'“”‘’")
+
+
+def _one_paragraph(text: str, start: int, next_start: int) -> bool:
+    """Whether the sentence at ``start`` runs on into the one at ``next_start`` with no line break
+    (a sentence keeps the white space after it)."""
+    between = text[start:next_start]
+    return "\n" not in between[len(between.rstrip()) :]
+
+
+def _untangle(parents: list[int | None], atts: list[Attribution]) -> None:
+    """Cut the containers that hold each other ("X tells Y that he loves you", where the rules read
+    "X tells Y that" as what "loves" reports) into trees, in place: in each loop, the tagger's
+    attribution (its contents follow PolNeAR's conventions), else the one with the longest
+    content, keeps no container."""
+    state = [0] * len(parents)  # 0: not seen, 1: on the path walked now, 2: done
+    for start in range(len(parents)):
+        path: list[int] = []
+        i: int | None = start
+        while i is not None and state[i] == 0:
+            state[i] = 1
+            path.append(i)
+            i = parents[i]
+        if i is not None and state[i] == 1:  # a loop: from i round to i
+            loop = path[path.index(i) :]
+            tagged = [k for k in loop if atts[k].origin == "tagger"]
+            cut = min(tagged) if tagged else max(loop, key=lambda k: (_length(atts[k].contents), -k))
+            parents[cut] = None
+        for k in path:
+            state[k] = 2
+
+
+def _length(offsets: Offsets) -> int:
+    return sum(e - s for s, e in offsets)
+
+
+def _overlaps(a: Offsets, b: Offsets) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+#: words an outlet's name may carry beside the name the article gives it ("Breitbart News")
+_OUTLET_EXTRA = {"the", "news", "network", "magazine", "online", "com", "newspaper"}
+
+
+def names_outlet(text: str, outlet: str) -> bool:
+    """Whether a source names the outlet publishing the article: the same words ("POLITICO",
+    "USA TODAY"), its initials ("NYT" for The New York Times), or words the outlet's own words
+    begin, in order ("The Huffington Post" for huff-post).
+    """
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _OUTLET_EXTRA]
+    parts = re.findall(r"[a-z]+", outlet.lower())
+    if not words or not parts:
+        return False
+    joined = "".join(parts)
+    if "".join(words) == joined or (len(words) > 1 and "".join(w[0] for w in words) == joined):
+        return True
+    # each word begins with (or is the start of) one of the outlet's words, in order, from the first
+    # to the last ("Washington … Post" for wash-post; not "The Post", which may be another paper)
+    k = 0
+    for w in words:
+        while k < len(parts) and not _begins(w, parts[k]):
+            if k == 0:
+                return False
+            k += 1
+        if k == len(parts):
+            return False
+        k += 1
+    return k == len(parts)
+
+
+def _begins(word: str, part: str) -> bool:
+    """Whether one of two words begins the other ("washington", "wash"), the shorter of at least
+    three letters (not "apple" for "ap")."""
+    if word == part:
+        return True
+    short, long = (word, part) if len(word) < len(part) else (part, word)
+    return len(short) >= 3 and long.startswith(short)
 
 
 def _clause_pieces(doc: Doc, region: tuple[int, int], taken: set[int]) -> list[tuple[int, int]]:
@@ -85,26 +173,33 @@ class ClaimBuilder:
 
     def build(self, doc: Doc, article: Article, attributions: list[Attribution]) -> tuple[Claim, ...]:
         self.doc = doc
+        self._outlet = article.outlet or ""
         self.history = SourceHistory()
         self._sents = list(doc.sents)
         self._sent_starts = [s.start_char for s in self._sents]
         skip = [(s, e) for s, e in article.skip_spans]
         skips = SpanIndex(skip)
         atts = sorted(attributions, key=lambda a: a.cue_start)
-        roots = self._nest(atts)
+        roots = self._nest(atts, self._folds)
         claims: list[Claim] = []
+        built: list[tuple[Span, list[Claim], list[Claim]]] = []
         by_sentence: dict[int, list[_Node]] = {}
         sentences = [s for s in self._sents if s.text.strip()]
         starts = [s.start_char for s in sentences]
         for node in roots:
             idx = self._sentence_index(sentences, node.att.cue_start, starts)
             by_sentence.setdefault(idx, []).append(node)
+        every_taken: set[int] = set()
+        for att in atts:
+            every_taken |= _chars(att.contents)
         for idx, sent in enumerate(sentences):
             if skips.containing(sent.start_char, sent.end_char):
                 continue
             # a sentence that runs into metadata (a credit line without a full stop) keeps its prose only
             nodes = by_sentence.get(idx, [])
-            taken: set[int] = set()
+            # every attribution's words, whichever sentence its cue is in (a quotation the tagger
+            # gave to the cue of the sentence before is no claim of the outlet's own)
+            taken = every_taken  # grows by each sentence's attributions, which are no one else's words
             for node in nodes:
                 taken |= self._taken(node.att)
             # only the metadata inside the sentence can take its words (its tokens start inside it)
@@ -112,39 +207,140 @@ class ClaimBuilder:
                 s, e = skip[k]
                 taken.update(range(max(s, sent.start_char), min(e, sent.end_char)))
             own = [(s, e) for s, e in _clause_pieces(doc, (sent.start_char, sent.end_char), taken)]
-            items: list[tuple[int, Claim]] = []
-            for s, e in own:
-                items.append((s, self._claim([(s, e)], sent, (), False)))
-            for node in nodes:
-                for c in self._claims_of(node, sent, ()):
-                    items.append((c.content.start, c))
-            items.sort(key=lambda x: x[0])
-            claims.extend(c for _, c in items)
+            mine = [self._claim([(s, e)], sent, (), False) for s, e in own]
+            theirs = [c for node in nodes for c in self._claims_of(node, sent, ())]
+            built.append((sent, mine, theirs))
+        for k, (_, mine, theirs) in enumerate(built):
+            if mine and not theirs:
+                chain = self._quote_goes_on(built, k)
+                if chain:
+                    mine = [dataclasses.replace(c, chain=chain, direct_quote=True) for c in mine]
+            claims.extend(sorted(mine + theirs, key=lambda c: c.content.start))
         return tuple(claims)
+
+    def _quote_goes_on(self, built: list[tuple[Span, list[Claim], list[Claim]]], k: int) -> tuple[Hop, ...]:
+        """The chain of the quotation a sentence of no attribution of its own carries on: the
+        quotation of the sentence before ('"A," she said. "B."') or after ('"A. B," she said.'), in
+        the same paragraph, when the sentence is itself quoted."""
+        text = doc_text(self.doc)
+        sent = built[k][0]
+        body = text[sent.start_char : sent.end_char].strip()
+        if not body or not (body.startswith(QUOTE_OPENINGS) or body.rstrip(".!?").endswith(QUOTE_CLOSINGS)):
+            return ()
+        if k > 0:
+            before, _, claims = built[k - 1]
+            if _one_paragraph(text, before.start_char, sent.start_char) and body.startswith(QUOTE_OPENINGS):
+                quoted = [c for c in claims if c.direct_quote and c.chain]
+                if quoted:
+                    return quoted[-1].chain
+        if k + 1 < len(built):
+            after, _, claims = built[k + 1]
+            if _one_paragraph(text, sent.start_char, after.start_char):
+                quoted = [c for c in claims if c.direct_quote and c.chain]
+                # the quotation opens the next sentence: it began in this one
+                if (
+                    quoted
+                    and quoted[0].content.start - after.start_char <= 2
+                    and not body.endswith(QUOTE_CLOSINGS)
+                ):
+                    return quoted[0].chain
+        return ()
 
     # -- structure ----------------------------------------------------------------------------
 
-    def _nest(self, atts: list[Attribution]) -> list[_Node]:
+    def _nest(
+        self, atts: list[Attribution], folds: Callable[[Attribution, Attribution], bool] | None = None
+    ) -> list[_Node]:
+        """The attributions as trees, each under the innermost whose content holds its cue.
+
+        folds (callable | None): whether an attribution is part of its container's content
+            rather than a hop (``_folds``); such one is left out, and what it holds hangs on
+            the container. With it, containers that hold each other are untangled too
+            (``_untangle``); without it, they are left as found, and none of them is a root.
+        """
         nodes = [_Node(a, []) for a in atts]
-        roots: list[_Node] = []
         # the attributions whose contents hold a cue, found by bisection on the contents' starts
         owner = [j for j, node in enumerate(nodes) for _ in node.att.contents]
         contents = SpanIndex(span for node in nodes for span in node.att.contents)
+        parents: list[int | None] = []
         for i, node in enumerate(nodes):
-            parent: _Node | None = None
+            parent: int | None = None
             cue = node.att.cue
             holders = sorted({owner[k] for k in contents.containing(cue[0][0], cue[-1][1])} - {i})
             for j in holders:
                 other = nodes[j]
                 if _inside(node.att.cue, other.att.contents):
                     # the innermost container wins
-                    if parent is None or _inside(other.att.cue, parent.att.contents):
-                        parent = other
-            if parent is None:
+                    if parent is None or _inside(other.att.cue, nodes[parent].att.contents):
+                        parent = j
+            parents.append(parent)
+        folded: set[int] = set()
+        if folds is not None:
+            _untangle(parents, atts)
+            # an attribution that is only part of what its container reports makes no hop: its
+            # words stay in the container's content, and what it holds hangs on the container
+            folded = {i for i, p in enumerate(parents) if p is not None and folds(atts[i], atts[p])}
+        roots: list[_Node] = []
+        for i, node in enumerate(nodes):
+            if i in folded:
+                continue
+            p = parents[i]
+            while p is not None and p in folded:
+                p = parents[p]
+            if p is None:
                 roots.append(node)
             else:
-                parent.children.append(node)
+                nodes[p].children.append(node)
         return roots
+
+    def _folds(self, att: Attribution, container: Attribution) -> bool:
+        """Whether an attribution inside another's content is part of that content, not a hop, its
+        words staying in the container's claim: a cue without a content; a state of mind the
+        container reports ("Aides say the governor plans to ...", "he said he believes ..."), told
+        by the container's source; the container's own speaker again ("Cruz said ..., stating
+        ..."); an act committed to or urged ("... has called on its followers to kill"); or the
+        speaker of a quote speaking of themselves ("'I think we will win,' she said")."""
+        if not att.contents or self._state_of_mind(att):
+            return True  # a cue whose content was not found makes no claim: it takes no words either
+        source = _plain(self._text(att.sources)) if att.sources else ""
+        if source and container.sources and source == _plain(self._text(container.sources)):
+            return True  # "Cruz said ..., stating that ...", "he said he told them ...": the same speaker
+        if self._infinitive(att):
+            return True  # "Analysts noted that IS has called on its followers to kill ...": an act
+        return source in FIRST_PERSON and self._quoted(att.cue_start, container)
+
+    def _infinitive(self, att: Attribution) -> bool:
+        """Whether the content is an infinitive ("agreed to hold votes", "called on X to kill"):
+        what a source committed to or urged, not what it told."""
+        if not att.contents:
+            return False
+        span = self.doc.char_span(att.contents[0][0], att.contents[0][1], alignment_mode="expand")
+        words = [t for t in span if not (t.is_punct or t.is_space)][:2] if span is not None else []
+        return len(words) == 2 and words[0].tag_ == "TO" and words[1].tag_ == "VB"
+
+    def _state_of_mind(self, att: Attribution) -> bool:
+        """Whether the cue's verb names a belief or an attitude only (the tagger's cues carry
+        no lemma of their own: their first word the lexicon knows is read)."""
+        if att.cue_lemma and " " not in att.cue_lemma:
+            return self.lex.is_state_of_mind(att.cue_lemma)
+        span = self.doc.char_span(att.cue[0][0], att.cue[-1][1], alignment_mode="expand")
+        for tok in span if span is not None else ():
+            lemma = tok.lemma_.lower()
+            if tok.pos_ in {"VERB", "AUX", "NOUN", "ADJ"} and self.lex.kind(lemma):
+                return self.lex.is_state_of_mind(lemma)
+        return False
+
+    def _quoted(self, at: int, container: Attribution) -> bool:
+        """Whether ``at`` lies inside quotation marks within the container's content."""
+        start = container.contents[0][0]
+        text = doc_text(self.doc)
+        # the content may begin just after its opening quotation mark
+        while start > 0 and text[start - 1] in OPENING_QUOTE_MARKS + " ":
+            start -= 1
+        before = text[start:at]
+        # (single quotation marks are not counted: "’" is an apostrophe as often)
+        opened = before.count("“") - before.count("”")
+        return opened > 0 or before.count('"') % 2 == 1 or container.direct_quote
 
     def _sentence_index(self, sentences: list[Span], char: int, starts: list[int] | None = None) -> int:
         """The sentence holding ``char``, else the last: the sentences follow one another
@@ -171,7 +367,19 @@ class ClaimBuilder:
     # -- claims ---------------------------------------------------------------------------------
 
     def _hops(self, att: Attribution) -> tuple[Hop, ...]:
-        hops = [self._hop(h) for h in att.outer]
+        # the venue is no hop where it is the speaker (the tagger read "telling CNN" with CNN as
+        # the source) or the outlet that publishes the article ("told POLITICO" in Politico)
+        outer = [
+            h
+            for h in att.outer
+            if not any(_overlaps(g, att.sources) for g in h.sources)
+            and not (
+                self._outlet
+                and h.sources
+                and all(names_outlet(self._text(g), self._outlet) for g in h.sources)
+            )
+        ]
+        hops = [self._hop(h) for h in outer]
         cue = Cue(self._text(att.cue), tuple(att.cue), att.cue_lemma or self._lemma(att.cue), att.cue_kind)
         hops.append(Hop(cue, tuple(self._source(g) for g in att.groups())))
         hops.extend(self._hop(h) for h in att.inner)

@@ -23,10 +23,18 @@ class Lexicon:
     kinds: dict[str, str]
     phrases: dict[str, str]
     media_words: frozenset[str]
+    #: lemmas of telling (listed as speech, report, confirm or deny), whatever kind they look up as
+    told: frozenset[str] = frozenset()
 
     def kind(self, lemma: str) -> str | None:
         """The cue kind of a verb lemma, or None if it is not a cue."""
         return self.kinds.get(lemma.lower())
+
+    def is_state_of_mind(self, lemma: str) -> bool:
+        """Whether a cue lemma only names a belief or an attitude ("think", "want"), never a telling
+        ("insist" and "estimate" are both)."""
+        low = lemma.lower()
+        return self.kinds.get(low) in {"belief", "attitude"} and low not in self.told
 
     def is_media_name(self, text: str) -> bool:
         """Whether a name looks like a news outlet ("The New York Times", "NYT", "Reuters")."""
@@ -50,4 +58,5 @@ def lexicon(path: Path = _DATA) -> Lexicon:
         kinds=kinds,
         phrases=dict(data.get("phrases", {})),
         media_words=frozenset(w.lower() for w in data.get("media_words", [])),
+        told=frozenset(w for k in ("speech", "report", "confirm", "deny") for w in data.get(k, [])),
     )

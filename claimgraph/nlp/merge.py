@@ -42,6 +42,15 @@ def _subject_source(doc: Doc, att: Attribution) -> None:
     if verb is None:
         return
     subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if (
+        subj is None
+        and verb.dep_ in {"advcl", "conj", "xcomp"}
+        and (verb.tag_ == "VBG" or verb.dep_ == "conj")
+    ):
+        # "Trump spoke, thanking ...", "X said ... and added ...": the subject of the clause it hangs on
+        subj = next(
+            (c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < verb.i), None
+        )
     if subj is None or subj.lower_ in {"it", "there"}:
         return
     start, end = subj.left_edge.i, subj.i + 1

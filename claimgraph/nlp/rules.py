@@ -17,12 +17,24 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.nlp.attributions import Attribution, HopSpans, Offsets
 from claimgraph.nlp.cues import Lexicon, lexicon
 from claimgraph.nlp.doctext import ents_between, noun_chunk_at
+from claimgraph.nlp.sources import ANONYMOUS_HEADS, ROLE_HEADS
 
 OPEN_QUOTES = {"“", '"', "«", "‘", "'"}
 CLOSE_QUOTES = {"”", '"', "»", "’", "'"}
 QUOTES = OPEN_QUOTES | CLOSE_QUOTES
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+OBJECT_DEPS = {"dobj", "dative", "oprd"}
+#: named entities that can be a cited source
+SOURCE_ENTITIES = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
+#: heads of a cited noun phrase that name who or what tells: "citing officials", "citing documents"
+CITED_HEADS = ANONYMOUS_HEADS | ROLE_HEADS | {
+    "document", "documents", "data", "statement", "statements", "tweet", "tweets", "post", "study",
+    "survey", "poll", "polls", "memo", "letter", "records", "record", "figures", "estimate",
+    "estimates", "filing", "filings", "testimony", "interview", "account", "accounts", "article",
+    "story", "release", "remarks", "comments", "sources", "source", "findings", "research",
+    "agency", "ministry", "department", "office", "government", "spokesman", "spokeswoman",
+}  # fmt: skip
 # words that a speech verb takes as an audience, never as a venue hop
 AUDIENCE_WORDS = {"reporters", "journalists", "press", "lawmakers", "supporters", "crowd", "audience"}
 
@@ -263,6 +275,9 @@ class RuleFinder:
         subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
         if subj is None and verb.dep_ in {"conj", "xcomp"} and verb.head.lemma_.lower() in self.lex.kinds:
             subj = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
+        if subj is None and verb.tag_ == "VBG" and verb.dep_ in {"advcl", "conj", "xcomp"}:
+            # "Clinton spoke Tuesday, describing ...": the participle speaks for its clause's subject
+            subj = next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS and c.i < verb.i), None)
         if subj is not None and subj.lower_ not in {"it", "there"}:
             if subj.lower_ in RELATIVE_PRONOUNS:
                 return subj.i, subj.i + 1
@@ -279,6 +294,9 @@ class RuleFinder:
             nxt += 1
         if nxt < sent.end:
             chunk = _noun_chunk_at(doc, nxt)
+            # "..., explaining the decision": what the verb takes as its object is not who speaks
+            if chunk is not None and chunk.root.head.i == verb.i and chunk.root.dep_ in OBJECT_DEPS:
+                return None
             if chunk is not None and chunk.start == nxt:
                 end = chunk.end
                 # "General Oleksandr Syrskyi, commander of ..." keeps its apposition
@@ -355,6 +373,17 @@ class RuleFinder:
                     return _trim(doc, content[0], first)
         return content
 
+    def _citable(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether what "citing" takes can be a source: a name, a pronoun, a media name, or a noun
+        of who or what tells ("officials", "documents", "a statement"); not "citing low economic
+        growth" or "citing precedent", which are reasons."""
+        head = doc[start:end].root
+        if head.ent_type_ in SOURCE_ENTITIES or head.pos_ in {"PROPN", "PRON"}:
+            return True
+        if self.lex.is_media_name(doc[start:end].text):
+            return True
+        return head.lower_ in CITED_HEADS or head.lemma_.lower() in CITED_HEADS
+
     def _extra_hops(self, doc: Doc, sent: Span, verb: Token, src: tuple[int, int], att: Attribution) -> None:
         # "citing X" after the source or the verb: a hop nearer the origin
         for i in range(min(verb.i, src[0]), min(sent.end, max(verb.i, src[1]) + 3)):
@@ -365,7 +394,7 @@ class RuleFinder:
                 while end < sent.end and not (doc[end].is_punct and doc[end].text not in {"-", "'"}):
                     end += 1
                 start, end = _trim(doc, start, end, keep_quotes=False)
-                if end > start:
+                if end > start and self._citable(doc, start, end):
                     att.inner.append(
                         HopSpans(_span_offsets([t]), split_coordinated(doc, start, end), "cite", "cite")
                     )
