@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -124,6 +125,20 @@ _BIDI = re.compile(f"[{_BIDI_CHARS}]")
 def inert(text: object) -> str:
     """Text safe to print: controls removed, bidi overrides shown as <U+202E>."""
     return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", _CONTROLS.sub("", str(text)))
+
+
+class _InertWriter(io.TextIOBase):
+    """A text stream that writes to another what ``inert`` leaves of each piece."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+
+    def write(self, text: str) -> int:
+        self.target.write(inert(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
 
 
 def escape(text: object) -> str:
@@ -662,7 +677,11 @@ def export(
     )  # fmt: skip
     store = _open_store(db)
     try:
-        result = write_files(store, fmt, q, out_path, acled=acled)
+        # a table on a terminal: what articles hold is made inert there as everywhere (a file
+        # or a pipe gets the data as it is)
+        on_terminal = out_path is None and fmt == "csv" and sys.stdout.isatty()
+        screen: Any = _InertWriter(sys.stdout) if on_terminal else None
+        result = write_files(store, fmt, q, out_path, acled=acled, stdout=screen)
     except ExportError as e:
         _fail(str(e), 2)
     except ValueError as e:

@@ -476,3 +476,15 @@ def test_founding_example_claimreview(nk_db: str) -> None:
     ]
     assert nyt["firstAppearance"]["identifier"] == founding.id
     assert nyt["datePublished"] == "2025-01-31"
+
+
+def test_csv_on_a_terminal_is_made_inert() -> None:
+    """A CSV written to a terminal loses what articles hold that a terminal would obey (escape
+    sequences, bidi overrides); a file or a pipe gets the data as it is."""
+    import io
+
+    from claimgraph.interfaces.cli import _InertWriter
+
+    screen = io.StringIO()
+    _InertWriter(screen).write('x,"\x1b]0;owned\x07\x1b[31mred\u202eevil"\r\n')
+    assert screen.getvalue() == 'x,"]0;owned[31mred<U+202E>evil"\n'
