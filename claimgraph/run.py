@@ -7,6 +7,7 @@ batches, in several worker processes when ``settings.processes > 1``.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -113,6 +114,21 @@ def _analyze_guarded(extractor: Extractor, batch: list[Article]) -> Iterator[Cla
             except (Exception, RecursionError) as e:
                 records.append(failure(article, e, "analyse"))
     yield from records
+
+
+_pipelines: dict[tuple[Any, ...], tuple[Extractor, Resolver]] = {}
+_loading = threading.Lock()
+
+
+def pipeline(settings: Settings) -> tuple[Extractor, Resolver]:
+    """The extractor and the identity resolver for these settings, loaded once per process and
+    shared (the server, ``claimgraph.analyze`` and the spaCy component all take it from here)."""
+    # what the pipeline and the gazetteer depend on (Settings itself holds a dict: no hash)
+    key = (settings.spacy_model, settings.use_tagger, settings.gazetteers, settings.batch_size)
+    with _loading:
+        if key not in _pipelines:
+            _pipelines[key] = (Extractor(settings), Resolver(gazetteer(settings)))
+        return _pipelines[key]
 
 
 def gazetteer(settings: Settings) -> Gazetteer:

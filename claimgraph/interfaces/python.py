@@ -7,7 +7,6 @@ what the CLI's read commands answer, through ``claimgraph.query``, as typed obje
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,23 +14,6 @@ from typing import Any
 from claimgraph import query
 from claimgraph.config import Settings
 from claimgraph.model import Article, Claim, ClaimRecord
-
-_pipelines: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-_loading = threading.Lock()
-
-
-def _pipeline(settings: Settings) -> tuple[Any, Any]:
-    """The extractor and identity resolver for these settings, loaded once per process."""
-    # what the pipeline and the gazetteer depend on (Settings itself holds a dict: no hash)
-    key = (settings.spacy_model, settings.use_tagger, settings.gazetteers, settings.batch_size)
-    with _loading:
-        if key not in _pipelines:
-            from claimgraph.link.identities import Resolver
-            from claimgraph.nlp.pipeline import Extractor
-            from claimgraph.run import gazetteer
-
-            _pipelines[key] = (Extractor(settings), Resolver(gazetteer(settings)))
-        return _pipelines[key]
 
 
 def article(
@@ -74,10 +56,10 @@ def analyze(
         the claim record of DESIGN.md, as ``claimgraph analyze --json`` prints it.
     RAISES (InputError): the text is empty, or the article could not be analysed.
     """
-    from claimgraph.run import analyze_articles
+    from claimgraph.run import analyze_articles, pipeline
 
     settings = settings or Settings()
-    extractor, resolver = _pipeline(settings)
+    extractor, resolver = pipeline(settings)
     read = article(text, title=title, published=published, outlet=outlet, url=url)
     return next(analyze_articles([read], settings, extractor, resolver))
 
@@ -180,12 +162,12 @@ class Library:
         """Analyse, store and link articles: paths of files or folders, or ``Article`` objects
         (``claimgraph.article(text, …)``). RETURNS the ``IngestReport`` (stored, already,
         claims, links, failed)."""
-        from claimgraph.run import ingest, ingest_articles
+        from claimgraph.run import ingest, ingest_articles, pipeline
 
         items = list(inputs)
         articles = [x for x in items if isinstance(x, Article)]
         paths: Sequence[Path] = [Path(x) for x in items if not isinstance(x, Article)]
-        extractor, _ = _pipeline(self.settings)
+        extractor, _ = pipeline(self.settings)
         report = None
         if paths:
             report = ingest(paths, self.settings, self.store, extractor=extractor, link=link)

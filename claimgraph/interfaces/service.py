@@ -47,12 +47,9 @@ class Service:
 
     def _pipeline(self) -> Any:
         if self._extractor is None:
-            from claimgraph.link.identities import Resolver
-            from claimgraph.nlp.pipeline import Extractor
-            from claimgraph.run import gazetteer
+            from claimgraph.run import pipeline
 
-            self._resolver = Resolver(gazetteer(self.settings))
-            self._extractor = Extractor(self.settings)
+            self._extractor, self._resolver = pipeline(self.settings)
         return self._extractor
 
     def warm(self) -> None:

@@ -48,9 +48,9 @@ class AttributionComponent:
     def _load(self) -> tuple[Any, Any]:
         if self._pipeline is None:
             from claimgraph.config import Settings
-            from claimgraph.interfaces.python import _pipeline
+            from claimgraph.run import pipeline
 
-            self._pipeline = _pipeline(Settings())
+            self._pipeline = pipeline(Settings())
         return self._pipeline
 
     def __call__(self, doc: Doc) -> Doc:

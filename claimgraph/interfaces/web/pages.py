@@ -230,7 +230,6 @@ def article_page(request: Request, article_id: str) -> Response:
 # -- Claims ------------------------------------------------------------------------------
 
 CLAIM_FILTERS = ("source", "about", "entity", "certainty", "polarity", "event", "since", "until", "text")
-ORDERS = ("stored", "published", "-published")
 
 
 def _int(value: str | None, default: int) -> int:
